@@ -1,0 +1,17 @@
+/** Tests run from TypeScript source through SWC; `npm test` type-checks separately with tsc. */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/shared', '<rootDir>/v1', '<rootDir>/v2'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  moduleNameMapper: {
+    '^@flashfast/shared$': '<rootDir>/shared/src/index.ts',
+    '^@flashfast/shared/(.*)$': '<rootDir>/shared/src/$1',
+    '^@flashfast/v1/(.*)$': '<rootDir>/v1/src/$1',
+    '^@flashfast/v2/(.*)$': '<rootDir>/v2/src/$1',
+  },
+  testTimeout: 60_000,
+  maxWorkers: 2,
+};

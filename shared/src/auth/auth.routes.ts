@@ -1,0 +1,34 @@
+import { Router } from 'express';
+import { notFound } from '../platform/app-error';
+import type { Deps } from '../platform/deps';
+import { principalOf, requireAuth } from '../http/authenticate';
+import { authRateLimit } from '../http/rate-limits';
+import { parseInput } from '../http/validate';
+import { loginBody, registerBody } from './auth.schema';
+import { logIn } from './log-in';
+import { registerUser } from './register-user';
+import { findUserById } from './users.repository';
+
+export function authRoutes(deps: Deps): Router {
+  const router = Router();
+  const limitByAddress = authRateLimit(deps);
+
+  router.post('/register', limitByAddress, async (req, res) => {
+    const session = await registerUser(deps, parseInput(registerBody, req.body, 'body'));
+    req.log.info({ userId: session.user.id }, 'user registered');
+    res.status(201).json(session);
+  });
+
+  router.post('/login', limitByAddress, async (req, res) => {
+    res.json(await logIn(deps, parseInput(loginBody, req.body, 'body')));
+  });
+
+  router.get('/me', requireAuth(deps.config), async (req, res) => {
+    const user = await findUserById(deps.db, principalOf(req).userId);
+    // A valid token for a deleted user: the account is gone.
+    if (!user) throw notFound('user');
+    res.json({ user });
+  });
+
+  return router;
+}

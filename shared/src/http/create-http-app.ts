@@ -1,0 +1,46 @@
+import express, { Router, type Express } from 'express';
+import type { Deps } from '../platform/deps';
+import { authRoutes } from '../auth/auth.routes';
+import { ordersRoutes } from '../orders/orders.routes';
+import { productsRoutes } from '../products/products.routes';
+import { salesRoutes, type SaleHooks } from '../sales/sales.routes';
+import { errorHandler, notFoundHandler } from './error-handler';
+import { opsRoutes, type ReadinessCheck } from './ops.routes';
+import { requestContext } from './request-context';
+
+export interface HttpAppOptions {
+  /** '' for v1, '/api' for v2. */
+  prefix: string;
+  readiness: ReadinessCheck[];
+  /** Adds the version's own routes (purchase, ...) to the prefixed router. */
+  mountRoutes: (api: Router) => void;
+  saleHooks?: SaleHooks;
+}
+
+/** The Express app both versions share: middleware, the common routes, errors. No listen(). */
+export function createHttpApp(deps: Deps, options: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // A hop count, never `true`: only our own proxies may set the client address.
+  app.set('trust proxy', deps.config.TRUST_PROXY_HOPS === 0 ? false : deps.config.TRUST_PROXY_HOPS);
+  app.use(requestContext(deps.logger, deps.metrics));
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.use(express.json({ limit: deps.config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(opsRoutes(deps, options.readiness));
+
+  const api = Router();
+  api.use('/auth', authRoutes(deps));
+  api.use('/products', productsRoutes(deps));
+  api.use('/flashsale-events', salesRoutes(deps, options.saleHooks));
+  api.use('/orders', ordersRoutes(deps));
+  options.mountRoutes(api);
+  app.use(options.prefix || '/', api);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

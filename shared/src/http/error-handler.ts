@@ -1,0 +1,78 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, type ErrorCode } from '../platform/app-error';
+
+const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  VALIDATION_ERROR: 400,
+  MALFORMED_JSON: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  EMAIL_TAKEN: 409,
+  SOLD_OUT: 409,
+  LIMIT_EXCEEDED: 409,
+  SALE_NOT_STARTED: 409,
+  SALE_ENDED: 409,
+  SALE_INACTIVE: 409,
+  INSUFFICIENT_PRODUCT_STOCK: 409,
+  PRODUCT_IN_USE: 409,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  OVERLOADED: 503,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export const statusOf = (code: ErrorCode): number => STATUS_BY_CODE[code];
+
+/** Errors that body-parser and the router raise before our handlers run (they carry `type`/`status`). */
+function fromFrameworkError(error: { type?: string; status?: number; statusCode?: number }): AppError | undefined {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new AppError('MALFORMED_JSON', 'request body is not valid JSON');
+    case 'entity.too.large':
+      return new AppError('PAYLOAD_TOO_LARGE', 'request body is too large');
+    case 'charset.unsupported':
+    case 'encoding.unsupported':
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding or charset');
+  }
+  const status = error.status ?? error.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError(status === 404 ? 'NOT_FOUND' : 'VALIDATION_ERROR', 'malformed request');
+  }
+  return undefined;
+}
+
+/** Dependency failures (database or Redis down) become a 503 with Retry-After, never a 500. */
+function fromDependencyError(error: { code?: string; name?: string; message?: string }): AppError | undefined {
+  const unreachable = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '53300'];
+  const redisDown = error.name === 'MaxRetriesPerRequestError' || /Connection is closed|Stream isn't writeable/.test(error.message ?? '');
+  const poolTimeout = /timeout exceeded when trying to connect|Connection terminated/.test(error.message ?? '');
+  if ((error.code && unreachable.includes(error.code)) || redisDown || poolTimeout) {
+    return new AppError('UNAVAILABLE', 'a dependency is unavailable, try again shortly', undefined, 2);
+  }
+  return undefined;
+}
+
+export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+  const appError =
+    error instanceof AppError
+      ? error
+      : (fromFrameworkError(error as object) ?? fromDependencyError(error as object));
+  if (!appError) {
+    req.log.error({ err: error }, 'unhandled error');
+  }
+  const known = appError ?? new AppError('INTERNAL', 'internal error');
+  const status = statusOf(known.code);
+  if (known.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(known.retryAfterSeconds));
+  if (res.headersSent) return;
+  res.status(status).json({
+    error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: known.details }) },
+  });
+};
+
+export const notFoundHandler: RequestHandler = (req) => {
+  throw new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`);
+};

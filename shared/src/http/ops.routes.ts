@@ -1,0 +1,44 @@
+import { Router } from 'express';
+import type { Deps } from '../platform/deps';
+
+const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+
+/** Readiness probes, each a name and a check that throws when the dependency is unusable. */
+export type ReadinessCheck = [name: string, check: () => Promise<unknown>];
+
+export const defaultReadinessChecks = (deps: Pick<Deps, 'db' | 'redis'>): ReadinessCheck[] => [
+  ['database', () => deps.db.query('SELECT 1')],
+  ['redis', () => deps.redis.ping()],
+];
+
+/** /healthz (the process answers), /readyz (its dependencies answer), /metrics (Prometheus). */
+export function opsRoutes(deps: Pick<Deps, 'metrics'>, checks: ReadinessCheck[]): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(
+      checks.map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), 2_000);
+          return [name, 'ok'] as const;
+        } catch {
+          return [name, 'unavailable'] as const;
+        }
+      }),
+    );
+    const checked = Object.fromEntries(results);
+    if (results.every(([, state]) => state === 'ok')) {
+      res.json({ status: 'ready', checks: checked });
+      return;
+    }
+    res.setHeader('Retry-After', '5');
+    res.status(503).json({ error: { code: 'UNAVAILABLE', message: 'a dependency is unavailable', details: checked } });
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  return router;
+}

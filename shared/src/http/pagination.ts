@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { AppError } from '../platform/app-error';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Position after the last row of a page: (created_at in epoch microseconds, id), newest first. */
+export interface Cursor {
+  createdMicros: string;
+  id: string;
+}
+
+const cursorSchema = z.object({ t: z.string().regex(/^\d{1,20}$/), id: z.uuid() });
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify({ t: cursor.createdMicros, id: cursor.id })).toString('base64url');
+}
+
+export function decodeCursor(raw: string): Cursor {
+  try {
+    const parsed = cursorSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+    return { createdMicros: parsed.t, id: parsed.id };
+  } catch {
+    throw new AppError('VALIDATION_ERROR', 'invalid cursor', [{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+  }
+}
+
+/** Query parameters shared by every list; the page size has a hard maximum from configuration. */
+export const pageQuery = (maxPageSize: number) => ({
+  limit: z.coerce.number().int().min(1).max(maxPageSize).default(Math.min(20, maxPageSize)),
+  cursor: z.string().max(200).optional(),
+});
+
+/** SQL fragments for keyset pagination over (created_at, id) DESC; `$n` placeholders start at `first`. */
+export const keysetCondition = (alias: string, first: number): string =>
+  `(${alias}.created_at, ${alias}.id) < ('epoch'::timestamptz + $${first}::bigint * interval '1 microsecond', $${first + 1}::uuid)`;
+
+export const CURSOR_COLUMN = (alias: string): string =>
+  `(extract(epoch from ${alias}.created_at) * 1000000)::bigint::text AS cursor_micros`;
+
+/** Builds a page from rows fetched with limit + 1, which tells whether another page exists. */
+export function toPage<R extends { id: string; cursor_micros: string }, T>(rows: R[], limit: number, map: (row: R) => T): Page<T> {
+  const pageRows = rows.slice(0, limit);
+  const last = pageRows[pageRows.length - 1];
+  return {
+    items: pageRows.map(map),
+    nextCursor: rows.length > limit && last ? encodeCursor({ createdMicros: last.cursor_micros, id: last.id }) : null,
+  };
+}

@@ -1,0 +1,89 @@
+import type { Queryable } from '../platform/db';
+import { moneyToJson } from '../platform/money';
+import { CURSOR_COLUMN, keysetCondition, toPage, type Cursor, type Page } from '../http/pagination';
+
+export interface Order {
+  id: string;
+  userId: string;
+  productId: string;
+  eventId: string;
+  quantity: number;
+  unitPrice: number;
+  totalPrice: number;
+  status: 'confirmed' | 'failed';
+  createdAt: string;
+}
+
+export interface OrderRow {
+  id: string;
+  user_id: string;
+  product_id: string;
+  event_id: string;
+  quantity: number;
+  unit_price: string;
+  total_price: string;
+  status: 'confirmed' | 'failed';
+  created_at: Date;
+}
+
+export const ORDER_COLUMNS = 'o.id, o.user_id, o.product_id, o.event_id, o.quantity, o.unit_price, o.total_price, o.status, o.created_at';
+
+export const toOrder = (row: OrderRow): Order => ({
+  id: row.id,
+  userId: row.user_id,
+  productId: row.product_id,
+  eventId: row.event_id,
+  quantity: row.quantity,
+  unitPrice: moneyToJson(row.unit_price),
+  totalPrice: moneyToJson(row.total_price),
+  status: row.status,
+  createdAt: row.created_at.toISOString(),
+});
+
+/** One order, visible to its owner; `ownerId` undefined means an admin, who sees every order. */
+export async function findOrder(db: Queryable, id: string, ownerId: string | undefined): Promise<Order | undefined> {
+  const { rows } = await db.query<OrderRow>(
+    `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.id = $1 AND ($2::uuid IS NULL OR o.user_id = $2)`,
+    [id, ownerId ?? null],
+  );
+  return rows[0] && toOrder(rows[0]);
+}
+
+export async function findOrderByIdempotencyKey(db: Queryable, userId: string, key: string): Promise<Order | undefined> {
+  const { rows } = await db.query<OrderRow>(
+    `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.user_id = $1 AND o.idempotency_key = $2`,
+    [userId, key],
+  );
+  return rows[0] && toOrder(rows[0]);
+}
+
+export interface OrderFilter {
+  limit: number;
+  after?: Cursor;
+  userId?: string;
+  eventId?: string;
+}
+
+export async function listOrders(db: Queryable, filter: OrderFilter): Promise<Page<Order>> {
+  const params: unknown[] = [filter.limit + 1];
+  const conditions: string[] = [];
+  if (filter.userId) {
+    params.push(filter.userId);
+    conditions.push(`o.user_id = $${params.length}`);
+  }
+  if (filter.eventId) {
+    params.push(filter.eventId);
+    conditions.push(`o.event_id = $${params.length}`);
+  }
+  if (filter.after) {
+    params.push(filter.after.createdMicros, filter.after.id);
+    conditions.push(keysetCondition('o', params.length - 1));
+  }
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const { rows } = await db.query<OrderRow & { cursor_micros: string }>(
+    `SELECT ${ORDER_COLUMNS}, ${CURSOR_COLUMN('o')} FROM orders o ${where}
+     ORDER BY o.created_at DESC, o.id DESC LIMIT $1`,
+    params,
+  );
+  return toPage(rows, filter.limit, toOrder);
+}

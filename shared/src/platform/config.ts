@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const intFromEnv = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+
+const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: intFromEnv(3001, 0).pipe(z.number().max(65535)),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/flashfast'),
+  DATABASE_POOL_SIZE: intFromEnv(10, 1),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z.string().default('ff:'),
+  JWT_SECRET: z.string().optional(),
+  JWT_EXPIRES_IN: z.string().regex(/^\d+[smhd]?$/, 'a number of seconds or a duration such as 15m, 1h, 7d').default('1h'),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  BCRYPT_ROUNDS: intFromEnv(10, 4).pipe(z.number().max(15)),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('16kb'),
+  TRUST_PROXY_HOPS: intFromEnv(0),
+  RATE_LIMIT_WINDOW_MS: intFromEnv(60_000, 1000),
+  RATE_LIMIT_AUTH_MAX: intFromEnv(20, 1),
+  RATE_LIMIT_PURCHASE_MAX: intFromEnv(60, 1),
+  PAGE_SIZE_MAX: intFromEnv(100, 1),
+});
+
+export type Config = Readonly<
+  Omit<z.infer<typeof configSchema>, 'JWT_SECRET'> & { JWT_SECRET: string; jwtSecretGenerated: boolean }
+>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once, reporting every bad key together. Nothing else reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = configSchema.safeParse(blankAsUnset);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  if (!parsed.success) throw new ConfigError(problems);
+
+  const values = parsed.data;
+  const secret = values.JWT_SECRET;
+  if (secret !== undefined && Buffer.byteLength(secret) < 32) {
+    problems.push('JWT_SECRET: must be at least 32 bytes (HS256 keys shorter than the hash are weak)');
+  }
+  if (secret === undefined && values.NODE_ENV === 'production') {
+    problems.push('JWT_SECRET: required when NODE_ENV=production');
+  }
+  if ((values.ADMIN_EMAIL === undefined) !== (values.ADMIN_PASSWORD === undefined)) {
+    problems.push('ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither');
+  }
+  if (values.ADMIN_PASSWORD !== undefined && Buffer.byteLength(values.ADMIN_PASSWORD) > 72) {
+    problems.push('ADMIN_PASSWORD: at most 72 bytes (the bcrypt limit)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return Object.freeze({
+    ...values,
+    JWT_SECRET: secret ?? randomBytes(48).toString('base64url'),
+    jwtSecretGenerated: secret === undefined,
+  });
+}

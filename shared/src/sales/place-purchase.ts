@@ -1,0 +1,79 @@
+import { AppError, notFound, type ErrorCode } from '../platform/app-error';
+import { readAsset } from '../platform/assets';
+import { isUniqueViolation, type Queryable } from '../platform/db';
+import { findOrderByIdempotencyKey, toOrder, type Order, type OrderRow } from '../orders/orders.repository';
+
+export const PURCHASE_SQL = readAsset('sales', 'purchase.sql');
+
+export interface PurchaseInput {
+  eventId: string;
+  userId: string;
+  quantity: number;
+  idempotencyKey?: string;
+}
+
+export interface PurchaseResult {
+  order: Order;
+  /** True when the Idempotency-Key was seen before and this is the first answer again. */
+  replayed: boolean;
+}
+
+interface PurchaseRow extends Partial<OrderRow> {
+  is_active: boolean;
+  not_started: boolean;
+  ended: boolean;
+  max_per_user: number;
+  locked: boolean;
+  replay_id: string | null;
+}
+
+/** Why a purchase that placed no order was refused, from the sale as the statement saw it. */
+function refusal(row: PurchaseRow, quantity: number): ErrorCode {
+  if (!row.is_active) return 'SALE_INACTIVE';
+  if (row.not_started) return 'SALE_NOT_STARTED';
+  if (row.ended) return 'SALE_ENDED';
+  if (quantity > row.max_per_user) return 'LIMIT_EXCEEDED';
+  // Stock was there under the lock, so the user's quota is what refused it.
+  if (row.locked) return 'LIMIT_EXCEEDED';
+  return 'SOLD_OUT';
+}
+
+const REFUSAL_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  SALE_INACTIVE: 'this flash sale is switched off',
+  SALE_NOT_STARTED: 'this flash sale has not started yet',
+  SALE_ENDED: 'this flash sale has ended',
+  LIMIT_EXCEEDED: 'this purchase would exceed the per-user limit of this sale',
+  SOLD_OUT: 'not enough units left for this quantity',
+};
+
+async function replay(db: Queryable, input: PurchaseInput): Promise<PurchaseResult> {
+  const order = await findOrderByIdempotencyKey(db, input.userId, input.idempotencyKey!);
+  if (!order) throw new Error('idempotent replay found no order');
+  if (order.eventId !== input.eventId || order.quantity !== input.quantity) {
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different purchase');
+  }
+  return { order, replayed: true };
+}
+
+/** v1: decides a purchase in a single PostgreSQL statement; the answer is final. */
+export async function placePurchase(db: Queryable, input: PurchaseInput): Promise<PurchaseResult> {
+  let row: PurchaseRow | undefined;
+  try {
+    const result = await db.query<PurchaseRow>(PURCHASE_SQL, [
+      input.eventId,
+      input.userId,
+      input.quantity,
+      input.idempotencyKey ?? null,
+    ]);
+    row = result.rows[0];
+  } catch (error) {
+    // The same key sent twice at once: the loser's statement rolled back entirely.
+    if (input.idempotencyKey && isUniqueViolation(error, 'orders_user_idempotency_key')) return replay(db, input);
+    throw error;
+  }
+  if (!row) throw notFound('flash-sale event');
+  if (row.id) return { order: toOrder(row as OrderRow), replayed: false };
+  if (row.replay_id) return replay(db, input);
+  const code = refusal(row, input.quantity);
+  throw new AppError(code, REFUSAL_MESSAGES[code]!);
+}
