@@ -24,7 +24,6 @@ interface PurchaseRow extends Partial<OrderRow> {
   ended: boolean;
   max_per_user: number;
   locked: boolean;
-  replay_id: string | null;
 }
 
 /** Why a purchase that placed no order was refused, from the sale as the statement saw it. */
@@ -46,9 +45,10 @@ const REFUSAL_MESSAGES: Partial<Record<ErrorCode, string>> = {
   SOLD_OUT: 'not enough units left for this quantity',
 };
 
-async function replay(db: Queryable, input: PurchaseInput): Promise<PurchaseResult> {
-  const order = await findOrderByIdempotencyKey(db, input.userId, input.idempotencyKey!);
-  if (!order) throw new Error('idempotent replay found no order');
+async function replay(db: Queryable, input: PurchaseInput): Promise<PurchaseResult | undefined> {
+  if (!input.idempotencyKey) return undefined;
+  const order = await findOrderByIdempotencyKey(db, input.userId, input.idempotencyKey);
+  if (!order) return undefined;
   if (order.eventId !== input.eventId || order.quantity !== input.quantity) {
     throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different purchase');
   }
@@ -68,12 +68,17 @@ export async function placePurchase(db: Queryable, input: PurchaseInput): Promis
     row = result.rows[0];
   } catch (error) {
     // The same key sent twice at once: the loser's statement rolled back entirely.
-    if (input.idempotencyKey && isUniqueViolation(error, 'orders_user_idempotency_key')) return replay(db, input);
+    if (isUniqueViolation(error, 'orders_user_idempotency_key')) {
+      const first = await replay(db, input);
+      if (first) return first;
+    }
     throw error;
   }
   if (!row) throw notFound('flash-sale event');
   if (row.id) return { order: toOrder(row as OrderRow), replayed: false };
-  if (row.replay_id) return replay(db, input);
+  // Also after a refusal: a twin with the same key may have committed after our snapshot.
+  const first = await replay(db, input);
+  if (first) return first;
   const code = refusal(row, input.quantity);
   throw new AppError(code, REFUSAL_MESSAGES[code]!);
 }

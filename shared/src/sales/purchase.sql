@@ -36,5 +36,5 @@ placed AS (
   RETURNING id, user_id, product_id, event_id, quantity, unit_price, total_price, status, created_at
 )
 SELECT sale.is_active, sale.not_started, sale.ended, sale.max_per_user,
-       EXISTS (SELECT 1 FROM locked) AS locked, (SELECT id FROM replay) AS replay_id, placed.*
+       EXISTS (SELECT 1 FROM locked) AS locked, placed.*
 FROM sale LEFT JOIN placed ON true

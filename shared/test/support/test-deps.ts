@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import { closeDeps, createDeps, loadConfig, type Deps } from '@flashfast/shared';
+
+/** One database per Jest worker, so files running in parallel never share rows they count. */
+export const testDatabaseUrl = (): string =>
+  `postgres://postgres@127.0.0.1:5432/flashfast_test_${process.env.JEST_WORKER_ID ?? '0'}`;
+
+/**
+ * Real PostgreSQL and Redis with test-friendly settings: a fresh Redis key prefix per call
+ * (rate-limit counters never leak between files), cheap bcrypt, quiet logs, generous limits.
+ */
+export async function createTestDeps(overrides: Record<string, string> = {}): Promise<Deps> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: testDatabaseUrl(),
+    REDIS_KEY_PREFIX: `test:${randomUUID().slice(0, 8)}:`,
+    JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
+    BCRYPT_ROUNDS: '4',
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_AUTH_MAX: '100000',
+    RATE_LIMIT_PURCHASE_MAX: '100000',
+    DATABASE_POOL_SIZE: '20',
+    ...overrides,
+  });
+  return createDeps(config, 'test');
+}
+
+export async function closeTestDeps(deps: Deps): Promise<void> {
+  const keys = await deps.redis.keys(`${deps.config.REDIS_KEY_PREFIX}*`);
+  if (keys.length > 0) await deps.redis.del(...keys);
+  await closeDeps(deps);
+}
