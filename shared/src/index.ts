@@ -23,3 +23,5 @@ export * from './sales/place-purchase';
 export * from './sales/purchase.schema';
 export * from './sales/sales.repository';
 export * from './http/request-context';
+export * from './platform/batcher';
+export * from './sales/purchase-refusals';

@@ -23,6 +23,17 @@ const configSchema = z.object({
   RATE_LIMIT_AUTH_MAX: intFromEnv(20, 1),
   RATE_LIMIT_PURCHASE_MAX: intFromEnv(60, 1),
   PAGE_SIZE_MAX: intFromEnv(100, 1),
+  // v2 queue and worker
+  QUEUE_MAX_DEPTH: intFromEnv(100_000, 1),
+  WORKER_CONCURRENCY: intFromEnv(256, 1),
+  PURCHASE_ATTEMPTS: intFromEnv(5, 1),
+  PURCHASE_BACKOFF_MS: intFromEnv(200, 1),
+  WORKER_LOCK_MS: intFromEnv(15_000, 1000),
+  WRITE_BATCH_MAX: intFromEnv(500, 1),
+  ACCEPT_BATCH_MAX: intFromEnv(500, 1),
+  RECONCILE_INTERVAL_MS: intFromEnv(2_000, 100),
+  RECONCILE_MIN_AGE_MS: intFromEnv(3_000, 0),
+  STOCK_EMIT_INTERVAL_MS: intFromEnv(100, 10),
 });
 
 export type Config = Readonly<
@@ -36,9 +47,12 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment once, reporting every bad key together. Nothing else reads process.env. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+/**
+ * Parses the environment once, reporting every bad key together; `defaults` are per-process
+ * fallbacks (v2's port, say). Nothing else reads process.env.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Record<string, string> = {}): Config {
+  const blankAsUnset = { ...defaults, ...Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')) };
   const parsed = configSchema.safeParse(blankAsUnset);
   const problems = parsed.success
     ? []

@@ -1,6 +1,7 @@
-import { AppError, notFound, type ErrorCode } from '../platform/app-error';
+import { AppError, notFound } from '../platform/app-error';
 import { readAsset } from '../platform/assets';
 import { isUniqueViolation, type Queryable } from '../platform/db';
+import { purchaseRefused, type PurchaseRefusal } from './purchase-refusals';
 import { findOrderByIdempotencyKey, toOrder, type Order, type OrderRow } from '../orders/orders.repository';
 
 export const PURCHASE_SQL = readAsset('sales', 'purchase.sql');
@@ -27,7 +28,7 @@ interface PurchaseRow extends Partial<OrderRow> {
 }
 
 /** Why a purchase that placed no order was refused, from the sale as the statement saw it. */
-function refusal(row: PurchaseRow, quantity: number): ErrorCode {
+function refusal(row: PurchaseRow, quantity: number): PurchaseRefusal {
   if (!row.is_active) return 'SALE_INACTIVE';
   if (row.not_started) return 'SALE_NOT_STARTED';
   if (row.ended) return 'SALE_ENDED';
@@ -36,14 +37,6 @@ function refusal(row: PurchaseRow, quantity: number): ErrorCode {
   if (row.locked) return 'LIMIT_EXCEEDED';
   return 'SOLD_OUT';
 }
-
-const REFUSAL_MESSAGES: Partial<Record<ErrorCode, string>> = {
-  SALE_INACTIVE: 'this flash sale is switched off',
-  SALE_NOT_STARTED: 'this flash sale has not started yet',
-  SALE_ENDED: 'this flash sale has ended',
-  LIMIT_EXCEEDED: 'this purchase would exceed the per-user limit of this sale',
-  SOLD_OUT: 'not enough units left for this quantity',
-};
 
 async function replay(db: Queryable, input: PurchaseInput): Promise<PurchaseResult | undefined> {
   if (!input.idempotencyKey) return undefined;
@@ -79,6 +72,5 @@ export async function placePurchase(db: Queryable, input: PurchaseInput): Promis
   // Also after a refusal: a twin with the same key may have committed after our snapshot.
   const first = await replay(db, input);
   if (first) return first;
-  const code = refusal(row, input.quantity);
-  throw new AppError(code, REFUSAL_MESSAGES[code]!);
+  throw purchaseRefused(refusal(row, input.quantity));
 }

@@ -1,0 +1,40 @@
+import express from 'express';
+import {
+  closeDeps,
+  createDeps,
+  defaultReadinessChecks,
+  errorHandler,
+  listen,
+  loadConfig,
+  notFoundHandler,
+  onShutdownSignal,
+  opsRoutes,
+  requestContext,
+} from '@flashfast/shared';
+import { startPurchaseWorker } from './workers/purchase-worker';
+
+/** `npm run start:worker`: decides queued purchases; serves /healthz, /readyz and /metrics. */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, { PORT: '3003' });
+  const deps = await createDeps(config, 'worker');
+  const purchaseWorker = startPurchaseWorker(deps);
+
+  const ops = express();
+  ops.use(requestContext(deps.logger, deps.metrics));
+  ops.use(opsRoutes(deps, [...defaultReadinessChecks(deps), ['worker', async () => purchaseWorker.worker.isRunning() || Promise.reject(new Error('stopped'))]]));
+  ops.use(notFoundHandler);
+  ops.use(errorHandler);
+  const server = await listen(ops, config.PORT, config.HOST);
+  deps.logger.info({ port: server.port, concurrency: config.WORKER_CONCURRENCY }, 'worker running');
+
+  onShutdownSignal(deps.logger, async () => {
+    await purchaseWorker.close();
+    await server.close();
+    await closeDeps(deps);
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,134 @@
+import { toOrder, ORDER_COLUMNS, type Order, type OrderRow, type Queryable } from '@flashfast/shared';
+
+export type RequestStatus = 'queued' | 'confirmed' | 'failed';
+
+/** What the buyer sees of a v2 purchase: over HTTP and in the `purchase` Socket.io event. */
+export interface PurchaseOutcome {
+  requestId: string;
+  status: RequestStatus;
+  order?: Order;
+  error?: { code: string };
+  /** Only while queued: the job exhausted its attempts and waits for an operator. */
+  deadLettered?: boolean;
+}
+
+export interface NewRequest {
+  requestId: string;
+  userId: string;
+  eventId: string;
+  quantity: number;
+  idempotencyKey?: string;
+  acceptedAt: number;
+}
+
+/** Inserts accepted requests in one statement; returns the ids that were new (a reused key is not). */
+export async function insertRequests(db: Queryable, requests: NewRequest[]): Promise<Set<string>> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO purchase_requests (id, user_id, event_id, quantity, idempotency_key, accepted_at)
+     SELECT id, user_id, event_id, quantity, key, to_timestamp(accepted_ms / 1000.0)
+     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::bigint[])
+       AS t(id, user_id, event_id, quantity, key, accepted_ms)
+     ON CONFLICT DO NOTHING
+     RETURNING id`,
+    [
+      requests.map((r) => r.requestId),
+      requests.map((r) => r.userId),
+      requests.map((r) => r.eventId),
+      requests.map((r) => r.quantity),
+      requests.map((r) => r.idempotencyKey ?? null),
+      requests.map((r) => r.acceptedAt),
+    ],
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
+interface OutcomeRow extends Partial<OrderRow> {
+  request_id: string;
+  request_user_id: string;
+  request_status: RequestStatus;
+  error_code: string | null;
+  dead_lettered_at: Date | null;
+}
+
+const toOutcome = (row: OutcomeRow): PurchaseOutcome => ({
+  requestId: row.request_id,
+  status: row.request_status,
+  ...(row.request_status === 'confirmed' && row.id ? { order: toOrder(row as OrderRow) } : {}),
+  ...(row.error_code ? { error: { code: row.error_code } } : {}),
+  ...(row.request_status === 'queued' && row.dead_lettered_at ? { deadLettered: true } : {}),
+});
+
+const SELECT_OUTCOMES = `SELECT r.id AS request_id, r.user_id AS request_user_id, r.status AS request_status,
+    r.error_code, r.dead_lettered_at, ${ORDER_COLUMNS}
+  FROM purchase_requests r LEFT JOIN orders o ON o.id = r.order_id`;
+
+/** The request as its owner sees it; undefined for anybody else (never reveal existence). */
+export async function findOutcome(db: Queryable, requestId: string, userId: string): Promise<PurchaseOutcome | undefined> {
+  const { rows } = await db.query<OutcomeRow>(`${SELECT_OUTCOMES} WHERE r.id = $1 AND r.user_id = $2`, [requestId, userId]);
+  return rows[0] && toOutcome(rows[0]);
+}
+
+export async function findOutcomes(db: Queryable, requestIds: string[]): Promise<Map<string, PurchaseOutcome & { userId: string }>> {
+  const { rows } = await db.query<OutcomeRow>(`${SELECT_OUTCOMES} WHERE r.id = ANY($1::uuid[])`, [requestIds]);
+  return new Map(rows.map((row) => [row.request_id, { ...toOutcome(row), userId: row.request_user_id }]));
+}
+
+export interface StoredRequest extends NewRequest {
+  status: RequestStatus;
+}
+
+interface RequestRow {
+  id: string;
+  user_id: string;
+  event_id: string;
+  quantity: number;
+  idempotency_key: string | null;
+  accepted_ms: string;
+  status: RequestStatus;
+}
+
+const SELECT_REQUESTS = `SELECT id, user_id, event_id, quantity, idempotency_key, status,
+    (extract(epoch from accepted_at) * 1000)::bigint::text AS accepted_ms
+  FROM purchase_requests`;
+
+const toStoredRequest = (row: RequestRow): StoredRequest => ({
+  requestId: row.id,
+  userId: row.user_id,
+  eventId: row.event_id,
+  quantity: row.quantity,
+  idempotencyKey: row.idempotency_key ?? undefined,
+  acceptedAt: Number(row.accepted_ms),
+  status: row.status,
+});
+
+export async function findRequest(db: Queryable, requestId: string): Promise<StoredRequest | undefined> {
+  const { rows } = await db.query<RequestRow>(`${SELECT_REQUESTS} WHERE id = $1`, [requestId]);
+  return rows[0] && toStoredRequest(rows[0]);
+}
+
+/** Undecided requests older than `minAgeMs` that are not waiting in the dead-letter queue. */
+export async function findStaleQueuedRequests(db: Queryable, minAgeMs: number, limit: number): Promise<StoredRequest[]> {
+  const { rows } = await db.query<RequestRow>(
+    `${SELECT_REQUESTS}
+     WHERE status = 'queued' AND dead_lettered_at IS NULL AND accepted_at < now() - make_interval(secs => $1 / 1000.0)
+     ORDER BY accepted_at LIMIT $2`,
+    [minAgeMs, limit],
+  );
+  return rows.map(toStoredRequest);
+}
+
+export async function setDeadLettered(db: Queryable, requestId: string, deadLettered: boolean): Promise<void> {
+  await db.query(
+    `UPDATE purchase_requests SET dead_lettered_at = CASE WHEN $2 THEN now() END WHERE id = $1 AND status = 'queued'`,
+    [requestId, deadLettered],
+  );
+}
+
+export async function failRequest(db: Queryable, requestId: string, code: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE purchase_requests SET status = 'failed', error_code = $2, decided_at = now(), dead_lettered_at = NULL
+     WHERE id = $1 AND status = 'queued'`,
+    [requestId, code],
+  );
+  return rowCount === 1;
+}

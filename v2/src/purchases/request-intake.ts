@@ -1,0 +1,40 @@
+import { createBatcher, type Batcher, type Deps } from '@flashfast/shared';
+import { purchaseJobOptions, type PurchaseQueues } from '../queues/purchase-queue';
+import { insertRequests, type NewRequest } from './purchase-requests.repository';
+
+export type IntakeResult = 'queued' | 'key-conflict';
+
+/**
+ * Makes accepted requests durable and queues them, many at a time: one multi-row INSERT into
+ * PostgreSQL, then one bulk add to BullMQ. The row comes first: if the add is lost (crash,
+ * Redis down or flushed) the reconciler finds the row and queues it again.
+ */
+export function createRequestIntake(deps: Deps, queues: PurchaseQueues): Batcher<NewRequest, IntakeResult> {
+  return createBatcher<NewRequest, IntakeResult>({
+    maxSize: deps.config.ACCEPT_BATCH_MAX,
+    concurrency: 2,
+    flush: async (requests) => {
+      const inserted = await insertRequests(deps.db, requests);
+      const fresh = requests.filter((request) => inserted.has(request.requestId));
+      try {
+        await queues.purchases.addBulk(
+          fresh.map((request) => ({
+            name: 'purchase',
+            data: {
+              requestId: request.requestId,
+              userId: request.userId,
+              eventId: request.eventId,
+              quantity: request.quantity,
+              acceptedAt: request.acceptedAt,
+              ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+            },
+            opts: purchaseJobOptions(deps.config, request.requestId),
+          })),
+        );
+      } catch (error) {
+        deps.logger.warn({ err: error, count: fresh.length }, 'queueing failed; the reconciler will queue these requests');
+      }
+      return requests.map((request) => (inserted.has(request.requestId) ? 'queued' : 'key-conflict'));
+    },
+  });
+}

@@ -1,0 +1,51 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import {
+  idempotencyKeyHeader,
+  notFound,
+  parseInput,
+  principalOf,
+  purchaseBody,
+  purchaseParams,
+  purchaseRateLimit,
+  requireAuth,
+  AppError,
+  type Deps,
+} from '@flashfast/shared';
+import { acceptPurchase } from '../purchases/accept-purchase';
+import { findOutcome } from '../purchases/purchase-requests.repository';
+import type { ApiServices } from '../services';
+
+const statusParams = z.strictObject({ requestId: z.uuid() });
+
+/** POST /api/flashsale/:eventId/purchase (202, decided later) and the status of a request. */
+export function purchaseRoutes(deps: Deps, services: ApiServices): Router {
+  const router = Router();
+  const authenticated = requireAuth(deps.config);
+
+  router.post('/:eventId/purchase', authenticated, purchaseRateLimit(deps), async (req, res) => {
+    const { eventId } = parseInput(purchaseParams, req.params, 'params');
+    const { quantity } = parseInput(purchaseBody, req.body, 'body');
+    const idempotencyKey = parseInput(idempotencyKeyHeader, req.headers['idempotency-key'], 'headers.idempotency-key');
+    const { userId } = principalOf(req);
+    try {
+      const { requestId, replayed } = await acceptPurchase(services, { eventId, userId, quantity, idempotencyKey });
+      deps.metrics.purchases.inc({ version: 'v2', outcome: replayed ? 'replayed' : 'accepted' });
+      if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+      const statusUrl = `${req.baseUrl}/purchases/${requestId}`;
+      res.status(202).location(statusUrl).json({ requestId, status: 'queued', statusUrl });
+    } catch (error) {
+      if (error instanceof AppError) deps.metrics.purchases.inc({ version: 'v2', outcome: error.code });
+      throw error;
+    }
+  });
+
+  router.get('/purchases/:requestId', authenticated, async (req, res) => {
+    const { requestId } = parseInput(statusParams, req.params, 'params');
+    const outcome = await findOutcome(deps.db, requestId, principalOf(req).userId);
+    if (!outcome) throw notFound('purchase request');
+    res.json(outcome);
+  });
+
+  return router;
+}

@@ -1,0 +1,44 @@
+import type { Batcher, Deps } from '@flashfast/shared';
+import { createPurchaseQueues, createQueueConnection, type PurchaseQueues } from './queues/purchase-queue';
+import { QueueDepth } from './queues/queue-depth';
+import type { NewRequest } from './purchases/purchase-requests.repository';
+import { createRequestIntake, type IntakeResult } from './purchases/request-intake';
+import type { StockUpdate } from './realtime/rooms';
+import { SaleStock } from './stock/sale-stock';
+
+/** Pushes from the API process to Socket.io clients (all instances, through the adapter). */
+export interface Broadcaster {
+  stock(update: StockUpdate): void;
+  purchase(userId: string, outcome: object): void;
+  announcement(announcement: object): void;
+}
+
+export const silentBroadcaster: Broadcaster = { stock: () => undefined, purchase: () => undefined, announcement: () => undefined };
+
+/** The v2 API's own parts beyond the shared Deps. */
+export interface ApiServices {
+  queues: PurchaseQueues;
+  stock: SaleStock;
+  intake: Batcher<NewRequest, IntakeResult>;
+  queueDepth: QueueDepth;
+  close(): Promise<void>;
+}
+
+export function createApiServices(deps: Deps): ApiServices {
+  const connection = createQueueConnection(deps.config, 'api-queues');
+  const queues = createPurchaseQueues(deps.config, connection);
+  const intake = createRequestIntake(deps, queues);
+  const queueDepth = new QueueDepth(queues.purchases, deps.config.QUEUE_MAX_DEPTH);
+  return {
+    queues,
+    stock: new SaleStock(deps.redis, deps.db, deps.config.REDIS_KEY_PREFIX),
+    intake,
+    queueDepth,
+    close: async () => {
+      queueDepth.stop();
+      await intake.drain();
+      await queues.close();
+      await connection.quit().catch(() => undefined);
+    },
+  };
+}

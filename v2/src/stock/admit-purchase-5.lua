@@ -1,0 +1,35 @@
+--[=[
+  Admits a v2 purchase request at the API, or refuses it at once when no queue is needed.
+
+  KEYS[1] meta     hash: active (0/1), start, end (epoch ms), max (per user)
+  KEYS[2] stock    units left to reserve
+  KEYS[3] held     hash: user -> units reserved or confirmed
+  KEYS[4] pending  hash: user -> units in accepted, undecided requests
+  KEYS[5] requests hash: dedup field -> "<requestId>:<quantity>"
+  ARGV[1] user id, ARGV[2] quantity, ARGV[3] new request id, ARGV[4] dedup field
+
+  Returns {'MISSING'} (counters must be rebuilt first), {'EXISTING', value},
+  {'REFUSED', code} or {'ACCEPTED', acceptedAtMs}. Checks everything before writing anything;
+  the sale window is judged by the Redis clock, one clock for every API instance.
+]=]
+local meta = redis.call('HMGET', KEYS[1], 'active', 'start', 'end', 'max')
+local stock = redis.call('GET', KEYS[2])
+if not meta[1] or not stock then return {'MISSING'} end
+
+local user, quantity = ARGV[1], tonumber(ARGV[2])
+local existing = redis.call('HGET', KEYS[5], ARGV[4])
+if existing then return {'EXISTING', existing} end
+
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+if meta[1] ~= '1' then return {'REFUSED', 'SALE_INACTIVE'} end
+if now < tonumber(meta[2]) then return {'REFUSED', 'SALE_NOT_STARTED'} end
+if now >= tonumber(meta[3]) then return {'REFUSED', 'SALE_ENDED'} end
+if tonumber(stock) < quantity then return {'REFUSED', 'SOLD_OUT'} end
+local held = tonumber(redis.call('HGET', KEYS[3], user) or '0')
+local pending = tonumber(redis.call('HGET', KEYS[4], user) or '0')
+if held + pending + quantity > tonumber(meta[4]) then return {'REFUSED', 'LIMIT_EXCEEDED'} end
+
+redis.call('HINCRBY', KEYS[4], user, quantity)
+redis.call('HSET', KEYS[5], ARGV[4], ARGV[3] .. ':' .. ARGV[2])
+return {'ACCEPTED', tostring(now)}

@@ -1,0 +1,12 @@
+--[=[
+  Takes back an admission whose request could not be made durable (the API answers 503 or 409).
+
+  KEYS[1] pending hash, KEYS[2] requests hash
+  ARGV[1] user id, ARGV[2] quantity, ARGV[3] request id, ARGV[4] dedup field
+]=]
+local mapped = redis.call('HGET', KEYS[2], ARGV[4])
+if mapped ~= ARGV[3] .. ':' .. ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[4])
+local pending = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+redis.call('HINCRBY', KEYS[1], ARGV[1], -math.min(pending, tonumber(ARGV[2])))
+return 1

@@ -1,0 +1,80 @@
+import type { DbClient, PurchaseRefusal } from '@flashfast/shared';
+import type { PurchaseJob } from '../queues/purchase-queue';
+
+/** Request ids, among these, that are still undecided; their rows stay locked until commit. */
+export async function lockUndecided(client: DbClient, requestIds: string[]): Promise<Set<string>> {
+  const { rows } = await client.query<{ id: string }>(
+    `SELECT id FROM purchase_requests WHERE id = ANY($1::uuid[]) AND status = 'queued' ORDER BY id FOR UPDATE`,
+    [requestIds],
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
+export interface SaleStockRow {
+  id: string;
+  available_stock: number;
+  is_active: boolean;
+}
+
+/** Locks the sales in id order (no deadlock between two workers' batches) and reads their stock. */
+export async function lockSales(client: DbClient, eventIds: string[]): Promise<Map<string, SaleStockRow>> {
+  const { rows } = await client.query<SaleStockRow>(
+    `SELECT id, available_stock, is_active FROM flash_sale_events
+     WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
+    [eventIds],
+  );
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+/**
+ * Adds each user's units to their quota, refusing any that would pass maxPerUser.
+ * Returns how many (event, user) pairs were accepted; fewer than given means a guard refused.
+ */
+export async function addToQuotas(client: DbClient, jobs: PurchaseJob[]): Promise<{ accepted: number; expected: number }> {
+  const pairs = new Set(jobs.map((job) => `${job.eventId}/${job.userId}`));
+  const { rowCount } = await client.query(
+    `INSERT INTO event_user_quotas AS q (event_id, user_id, quantity)
+     SELECT t.event_id, t.user_id, sum(t.quantity)
+     FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS t(event_id, user_id, quantity)
+     GROUP BY t.event_id, t.user_id
+     HAVING sum(t.quantity) <= (SELECT max_per_user FROM flash_sale_events e WHERE e.id = t.event_id)
+     ON CONFLICT (event_id, user_id) DO UPDATE SET quantity = q.quantity + EXCLUDED.quantity
+     WHERE q.quantity + EXCLUDED.quantity <= (SELECT max_per_user FROM flash_sale_events e WHERE e.id = EXCLUDED.event_id)`,
+    [jobs.map((job) => job.eventId), jobs.map((job) => job.userId), jobs.map((job) => job.quantity)],
+  );
+  return { accepted: rowCount ?? 0, expected: pairs.size };
+}
+
+/** Moves each sale's units from available to sold; the caller checked stock under the lock. */
+export async function takeFromSales(client: DbClient, totals: Map<string, number>): Promise<void> {
+  await client.query(
+    `UPDATE flash_sale_events e
+     SET available_stock = e.available_stock - t.total, sold_quantity = e.sold_quantity + t.total
+     FROM unnest($1::uuid[], $2::int[]) AS t(id, total) WHERE e.id = t.id`,
+    [[...totals.keys()], [...totals.values()]],
+  );
+}
+
+/** One order per request, priced from the sale, and the requests marked confirmed, in one statement. */
+export async function placeOrders(client: DbClient, jobs: PurchaseJob[]): Promise<void> {
+  await client.query(
+    `WITH placed AS (
+       INSERT INTO orders (user_id, product_id, event_id, quantity, unit_price, total_price, request_id)
+       SELECT t.user_id, e.product_id, e.id, t.quantity, e.sale_price, e.sale_price * t.quantity, t.request_id
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[]) AS t(request_id, user_id, event_id, quantity)
+       JOIN flash_sale_events e ON e.id = t.event_id
+       RETURNING id, request_id)
+     UPDATE purchase_requests r SET status = 'confirmed', order_id = placed.id, decided_at = now()
+     FROM placed WHERE r.id = placed.request_id`,
+    [jobs.map((j) => j.requestId), jobs.map((j) => j.userId), jobs.map((j) => j.eventId), jobs.map((j) => j.quantity)],
+  );
+}
+
+export async function markRefused(client: DbClient, refusals: { requestId: string; code: PurchaseRefusal }[]): Promise<void> {
+  if (refusals.length === 0) return;
+  await client.query(
+    `UPDATE purchase_requests r SET status = 'failed', error_code = t.code, decided_at = now()
+     FROM unnest($1::uuid[], $2::text[]) AS t(id, code) WHERE r.id = t.id AND r.status = 'queued'`,
+    [refusals.map((r) => r.requestId), refusals.map((r) => r.code)],
+  );
+}

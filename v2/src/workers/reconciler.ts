@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '@flashfast/shared';
+import { purchaseJobOptions, type PurchaseQueues } from '../queues/purchase-queue';
+import { findStaleQueuedRequests, setDeadLettered } from '../purchases/purchase-requests.repository';
+
+export interface Reconciler {
+  /** One pass; returns how many requests were queued again. */
+  runOnce(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Keeps the promise of a 202 when Redis forgets: every undecided request in PostgreSQL
+ * older than RECONCILE_MIN_AGE_MS must have a job; if it has none (Redis flushed or
+ * restarted, a crash between the INSERT and the add), it is queued again under its own id.
+ * One process at a time does the pass (a Redis lock), every RECONCILE_INTERVAL_MS.
+ */
+export function startReconciler(deps: Deps, queues: PurchaseQueues): Reconciler {
+  const lockKey = `${deps.config.REDIS_KEY_PREFIX}reconciler-lock`;
+  const owner = randomUUID();
+  let running: Promise<number> | undefined;
+
+  async function pass(): Promise<number> {
+    const interval = deps.config.RECONCILE_INTERVAL_MS;
+    if ((await deps.redis.set(lockKey, owner, 'PX', interval * 3, 'NX')) !== 'OK') return 0;
+    let requeued = 0;
+    try {
+      const stale = await findStaleQueuedRequests(deps.db, deps.config.RECONCILE_MIN_AGE_MS, 1000);
+      for (const request of stale) {
+        const state = await queues.purchases.getJobState(request.requestId);
+        if (state === 'failed') {
+          // Its attempts are spent: it waits in the dead-letter queue for an operator.
+          await setDeadLettered(deps.db, request.requestId, true);
+        } else if (state === 'unknown') {
+          const { status: _status, ...data } = request;
+          await queues.purchases.add('purchase', data, purchaseJobOptions(deps.config, request.requestId));
+          requeued += 1;
+        }
+      }
+      if (requeued > 0) deps.logger.warn({ requeued }, 'reconciler queued lost purchase requests again');
+      return requeued;
+    } finally {
+      if ((await deps.redis.get(lockKey)) === owner) await deps.redis.del(lockKey);
+    }
+  }
+
+  const runOnce = () => {
+    running ??= pass().finally(() => (running = undefined));
+    return running;
+  };
+  const timer = setInterval(() => {
+    runOnce().catch((error: unknown) => deps.logger.warn({ err: error }, 'reconciler pass failed'));
+  }, deps.config.RECONCILE_INTERVAL_MS);
+  timer.unref();
+
+  return {
+    runOnce,
+    stop: async () => {
+      clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}
