@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { notFound } from '../platform/app-error';
+import { AppError } from '../platform/app-error';
 import type { Deps } from '../platform/deps';
 import { principalOf, requireAuth } from '../http/authenticate';
 import { authRateLimit } from '../http/rate-limits';
@@ -25,8 +25,8 @@ export function authRoutes(deps: Deps): Router {
 
   router.get('/me', requireAuth(deps.config), async (req, res) => {
     const user = await findUserById(deps.db, principalOf(req).userId);
-    // A valid token for a deleted user: the account is gone.
-    if (!user) throw notFound('user');
+    // A valid token for a deleted user: the token no longer names anyone, so it is not valid.
+    if (!user) throw new AppError('UNAUTHENTICATED', 'this account no longer exists');
     res.json({ user });
   });
 

@@ -56,11 +56,19 @@ function fromDependencyError(error: { code?: string; name?: string; message?: st
   return undefined;
 }
 
+/** A valid token for an account that no longer exists trips a users foreign key: the caller is unknown. */
+function fromDatabaseError(error: { code?: string; constraint?: string }): AppError | undefined {
+  if (error.code === '23503' && /_user_id_fkey$/.test(error.constraint ?? '')) {
+    return new AppError('UNAUTHENTICATED', 'this account no longer exists');
+  }
+  return undefined;
+}
+
 export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
   const appError =
     error instanceof AppError
       ? error
-      : (fromFrameworkError(error as object) ?? fromDependencyError(error as object));
+      : (fromFrameworkError(error as object) ?? fromDependencyError(error as object) ?? fromDatabaseError(error as object));
   if (!appError) {
     req.log.error({ err: error }, 'unhandled error');
   }

@@ -1,0 +1,73 @@
+import request, { type Response, type Test } from 'supertest';
+import type { Deps } from '@flashfast/shared';
+import { createUser, type TestUser } from '../factories';
+import { serveApp, type ServedApp } from '../support/http';
+import { closeTestDeps, createTestDeps } from '../support/test-deps';
+import type { ContractTarget } from './target';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** A running target and the cast every suite plays with: two customers and an admin. */
+export interface ContractApi {
+  readonly deps: Deps;
+  readonly customer: TestUser;
+  readonly otherCustomer: TestUser;
+  readonly admin: TestUser;
+  /** A request to a versioned route: `path` is written without the prefix ('/products'). */
+  call(method: Method, path: string, as?: TestUser): Test;
+  /** A request to an unprefixed path, as is (ops routes). */
+  raw(method: Method, path: string): Test;
+}
+
+/** Starts the target before the suite and stops it after; the returned object is filled in beforeAll. */
+export function useContractApi(target: ContractTarget, overrides: Record<string, string> = {}): ContractApi {
+  let server: ServedApp;
+  const state = {} as { deps: Deps; customer: TestUser; otherCustomer: TestUser; admin: TestUser };
+
+  beforeAll(async () => {
+    state.deps = await (target.createDeps ?? createTestDeps)(overrides);
+    server = await serveApp(target.createApp(state.deps));
+    state.customer = await createUser(state.deps, 'customer', 'Customer');
+    state.otherCustomer = await createUser(state.deps, 'customer', 'Other Customer');
+    state.admin = await createUser(state.deps, 'admin', 'Admin');
+  });
+  afterAll(async () => {
+    await server?.close();
+    if (state.deps) await (target.closeDeps ?? closeTestDeps)(state.deps);
+  });
+
+  const raw = (method: Method, path: string): Test => request(server.url)[method](path);
+  return {
+    get deps() {
+      return state.deps;
+    },
+    get customer() {
+      return state.customer;
+    },
+    get otherCustomer() {
+      return state.otherCustomer;
+    },
+    get admin() {
+      return state.admin;
+    },
+    raw,
+    call: (method, path, as) => {
+      const test = raw(method, `${target.prefix}${path}`);
+      return as ? test.set('Authorization', `Bearer ${as.token}`) : test;
+    },
+  };
+}
+
+/** The one error shape of API.md: `{error: {code, message, details?}}`, as JSON, with the given status. */
+export function expectError(response: Response, status: number, code: string): void {
+  expect({ status: response.status, code: response.body?.error?.code }).toEqual({ status, code });
+  expect(response.headers['content-type']).toMatch(/^application\/json/);
+  expect(Object.keys(response.body)).toEqual(['error']);
+  expect(typeof response.body.error.message).toBe('string');
+  const extra = Object.keys(response.body.error).filter((key) => !['code', 'message', 'details'].includes(key));
+  expect(extra).toEqual([]);
+}
+
+/** The field paths a VALIDATION_ERROR names in its details. */
+export const issuePaths = (response: Response): string[] =>
+  (response.body.error.details as { path: string }[]).map((issue) => issue.path);
