@@ -15,14 +15,14 @@ async function main(): Promise<void> {
   const pub = createRedis(config, 'v2-socket-pub');
   const sub = createRedis(config, 'v2-socket-sub');
   // The HTTP server exists before the app so that Socket.io and Express share the port.
-  let io: ReturnType<typeof createSocketServer> | undefined;
-  const app = createApp(deps, services, ioBroadcaster(() => io));
+  const realtime: { io?: ReturnType<typeof createSocketServer> } = {};
+  const app = createApp(deps, services, ioBroadcaster(() => realtime.io));
   const server = await listen(app, config.PORT, config.HOST);
-  io = createSocketServer(deps, server.server, pub, sub);
+  const io = (realtime.io = createSocketServer(deps, server.server, pub, sub));
   deps.logger.info({ port: server.port }, 'v2 listening');
 
   onShutdownSignal(deps.logger, async () => {
-    await new Promise<void>((resolve) => io!.close(() => resolve()));
+    await new Promise<void>((resolve) => io.close(() => resolve()));
     await server.close();
     await services.close();
     await Promise.allSettled([pub.quit(), sub.quit()]);

@@ -38,7 +38,7 @@ export async function acceptPurchase(deps: AcceptDeps, input: AcceptInput): Prom
   let admission = await deps.stock.admit(request);
   if (admission.kind === 'missing') {
     // Redis lost (or never had) this sale's counters: rebuild from PostgreSQL, never guess.
-    const rebuilt = await deps.stock.rebuild(input.eventId);
+    const rebuilt = await deps.stock.rebuildOrWait(input.eventId);
     if (rebuilt === 'NO_SALE') throw notFound('flash-sale event');
     if (rebuilt === 'BUSY') throw unavailable();
     admission = await deps.stock.admit(request);

@@ -179,6 +179,18 @@ export class SaleStock {
     }
   }
 
+  /** Rebuilds, or waits (up to `waitMs`) for the process that is rebuilding; BUSY if it is not done by then. */
+  async rebuildOrWait(eventId: string, waitMs = 1_500): Promise<'LOADED' | 'KEPT' | 'BUSY' | 'NO_SALE'> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const result = await this.rebuild(eventId);
+      if (result !== 'BUSY') return result;
+      if ((await this.unitsLeft(eventId)) !== undefined) return 'KEPT';
+      if (Date.now() >= deadline) return 'BUSY';
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
   private async readSettings(eventId: string, db: Pick<Db, 'query'> = this.db): Promise<SaleSettings | undefined> {
     const { rows } = await db.query<SaleSettings>(
       `SELECT is_active, (extract(epoch from start_time) * 1000)::bigint::text AS start_ms,

@@ -18,7 +18,7 @@ export interface WorkerContext {
 async function reserve(ctx: WorkerContext, job: PurchaseJob): Promise<Decision> {
   const decision = await ctx.stock.decide(job, job.acceptedAt);
   if (decision.kind !== 'missing') return decision;
-  await ctx.stock.rebuild(job.eventId);
+  await ctx.stock.rebuildOrWait(job.eventId);
   return ctx.stock.decide(job, job.acceptedAt);
 }
 

@@ -1,0 +1,64 @@
+import { createSale, createUsers } from '../../shared/test/factories';
+import { saleInvariants } from './support/invariants';
+import { purchase, waitForOutcomes } from './support/purchases';
+import { startV2Stack, type V2Stack } from './support/v2-stack';
+import { exited, spawnWorker } from './support/worker-process';
+
+let stack: V2Stack;
+
+beforeAll(async () => {
+  stack = await startV2Stack({ env: { WORKER_LOCK_MS: '2000' } });
+});
+afterAll(async () => {
+  await stack.close();
+});
+
+const confirmedCount = async (eventId: string) =>
+  Number((await stack.deps.db.query<{ n: string }>('SELECT count(*) AS n FROM orders WHERE event_id = $1', [eventId])).rows[0]!.n);
+
+describe('v2 worker crash', () => {
+  it('when the worker is killed with SIGKILL mid-spike and restarted, every request is decided once and nothing is oversold', async () => {
+    const sale = await createSale(stack.deps, { units: 150 });
+    await stack.services.stock.loadSale(sale.id);
+    const buyers = await createUsers(stack.deps, 400);
+
+    const responses = await Promise.all(buyers.map((buyer) => purchase(stack.url, sale.id, buyer.token)));
+    const accepted = responses
+      .map((response, i) => ({ requestId: response.body.requestId, token: buyers[i]!.token, status: response.status }))
+      .filter((r) => r.status === 202);
+    expect(responses.every((r) => r.status === 202 || r.status === 409)).toBe(true);
+
+    // A deliberately slow worker, so that the kill lands in the middle of the backlog.
+    const slow = spawnWorker(stack.deps.config, { WORKER_CONCURRENCY: '2', WRITE_BATCH_MAX: '2' });
+
+    while ((await confirmedCount(sale.id)) < 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    slow.kill('SIGKILL');
+    await exited(slow);
+    const soldBeforeRestart = await confirmedCount(sale.id);
+    expect(soldBeforeRestart).toBeLessThan(150);
+
+    const fresh = spawnWorker(stack.deps.config);
+    try {
+      const outcomes = await waitForOutcomes(stack.url, accepted, 60_000);
+      expect(outcomes.every((o) => o.status === 'confirmed' || o.status === 'failed')).toBe(true);
+      expect(outcomes.filter((o) => o.status === 'confirmed')).toHaveLength(150);
+      expect(await saleInvariants(stack, sale.id)).toEqual({
+        allocated: 150,
+        available: 0,
+        sold: 150,
+        orders: 150,
+        orderedUnits: 150,
+        redisUnitsLeft: 0,
+        undecidedRequests: 0,
+      });
+      const perRequest = await stack.deps.db.query(
+        'SELECT request_id FROM orders WHERE event_id = $1 GROUP BY request_id HAVING count(*) > 1',
+        [sale.id],
+      );
+      expect(perRequest.rows).toEqual([]);
+    } finally {
+      fresh.kill('SIGTERM');
+      await exited(fresh);
+    }
+  });
+});
