@@ -17,7 +17,8 @@ const passwordSchema = z
 
 // Strict: a `role` (or any other unknown key) is refused, so nobody registers as admin.
 export const registerBody = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  // PostgreSQL text cannot hold NUL: refused here rather than failing the INSERT.
+  name: z.string().trim().min(1).max(100).refine((name) => !name.includes('\0'), 'must not contain NUL characters'),
   email: emailSchema,
   password: passwordSchema,
 });

@@ -12,7 +12,9 @@ export interface Cursor {
   id: string;
 }
 
-const cursorSchema = z.object({ t: z.string().regex(/^\d{1,20}$/), id: z.uuid() });
+// At most 16 digits of microseconds (until the year 2286): more would overflow PostgreSQL's bigint
+// or timestamp range and fail the query instead of being refused here.
+const cursorSchema = z.object({ t: z.string().regex(/^\d{1,16}$/), id: z.uuid() });
 
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify({ t: cursor.createdMicros, id: cursor.id })).toString('base64url');

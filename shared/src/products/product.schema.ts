@@ -17,7 +17,8 @@ const imageSchema = z
   .nullable();
 
 export const createProductBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  // PostgreSQL text cannot hold NUL: refused here rather than failing the INSERT.
+  name: z.string().trim().min(1).max(200).refine((name) => !name.includes('\0'), 'must not contain NUL characters'),
   price: moneySchema,
   stock: unitsSchema,
   image: imageSchema.optional(),

@@ -3,7 +3,8 @@ import { MAX_UNITS, moneySchema } from '../products/product.schema';
 
 export const MAX_PER_USER_LIMIT = 10_000;
 
-const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
+// abort: a malformed time ends parsing, so the refinements below never get a string for a Date.
+const instant = z.iso.datetime({ offset: true, abort: true }).transform((value) => new Date(value));
 
 export const createSaleBody = z
   .strictObject({

@@ -1,0 +1,58 @@
+import { ConfigError, loadConfig } from './config';
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+const SECRET_32 = 's'.repeat(32);
+
+describe('loadConfig and JWT_SECRET', () => {
+  it('refuses a secret under 32 bytes', () => {
+    expect(problemsOf({ JWT_SECRET: 's'.repeat(31) })).toEqual([expect.stringMatching(/^JWT_SECRET: .*32 bytes/)]);
+    expect(problemsOf({ JWT_SECRET: 'secret' })).toHaveLength(1);
+  });
+
+  it('counts bytes, not characters: 31 bytes of accented text are refused, 32 accepted', () => {
+    // 'é' is two bytes in UTF-8.
+    expect(problemsOf({ JWT_SECRET: `${'é'.repeat(15)}x` })).toEqual([expect.stringMatching(/^JWT_SECRET/)]);
+    expect(loadConfig({ JWT_SECRET: 'é'.repeat(16) }).JWT_SECRET).toBe('é'.repeat(16));
+  });
+
+  it('accepts a 32-byte secret and uses it as given', () => {
+    const config = loadConfig({ JWT_SECRET: SECRET_32, NODE_ENV: 'production' });
+    expect(config.JWT_SECRET).toBe(SECRET_32);
+    expect(config.jwtSecretGenerated).toBe(false);
+  });
+
+  it('refuses a missing or blank secret when NODE_ENV=production', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['JWT_SECRET: required when NODE_ENV=production']);
+    expect(problemsOf({ NODE_ENV: 'production', JWT_SECRET: '' })).toEqual(['JWT_SECRET: required when NODE_ENV=production']);
+  });
+
+  it('refuses a short secret in production too, and reports it with every other bad key at once', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', JWT_SECRET: 'short', ADMIN_EMAIL: 'admin@example.test' });
+    expect(problems).toEqual([expect.stringMatching(/^JWT_SECRET/), expect.stringMatching(/^ADMIN_EMAIL and ADMIN_PASSWORD/)]);
+  });
+
+  it('outside production, a missing secret becomes a random one that is flagged and long enough', () => {
+    const first = loadConfig({ NODE_ENV: 'development' });
+    const second = loadConfig({ NODE_ENV: 'development' });
+    expect(first.jwtSecretGenerated).toBe(true);
+    expect(Buffer.byteLength(first.JWT_SECRET)).toBeGreaterThanOrEqual(32);
+    expect(first.JWT_SECRET).not.toBe(second.JWT_SECRET);
+  });
+
+  it('returns a frozen object, so nothing can swap the secret later', () => {
+    const config = loadConfig({ JWT_SECRET: SECRET_32 });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => {
+      (config as { JWT_SECRET: string }).JWT_SECRET = 'x';
+    }).toThrow(TypeError);
+  });
+});

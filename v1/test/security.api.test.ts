@@ -1,0 +1,12 @@
+import { forgedTokensSuite } from '../../shared/test/security/forged-tokens.suite';
+import { privilegeSuite } from '../../shared/test/security/privilege.suite';
+import { rateLimitSuite } from '../../shared/test/security/rate-limit.suite';
+import { secretsSuite } from '../../shared/test/security/secrets.suite';
+import { createApp } from '../src/app';
+
+const v1 = { name: 'v1', prefix: '', createApp };
+
+forgedTokensSuite(v1);
+privilegeSuite(v1);
+rateLimitSuite(v1);
+secretsSuite(v1);
