@@ -62,8 +62,9 @@ export async function acceptPurchase(deps: AcceptDeps, input: AcceptInput): Prom
     await deps.stock.undoAdmission(request).catch(() => undefined);
     throw error;
   }
-  if (result === 'key-conflict') {
+  if (result !== 'queued') {
     await deps.stock.undoAdmission(request);
+    if (result === 'unknown-user') throw new AppError('UNAUTHENTICATED', 'this account no longer exists');
     throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different purchase');
   }
   return { requestId: request.requestId, replayed: false };

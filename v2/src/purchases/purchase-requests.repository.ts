@@ -21,13 +21,15 @@ export interface NewRequest {
   acceptedAt: number;
 }
 
-/** Inserts accepted requests in one statement; returns the ids that were new (a reused key is not). */
+/** Inserts accepted requests in one statement; returns the ids that were new (not a reused key, nor an unknown user). */
 export async function insertRequests(db: Queryable, requests: NewRequest[]): Promise<Set<string>> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO purchase_requests (id, user_id, event_id, quantity, idempotency_key, accepted_at)
      SELECT id, user_id, event_id, quantity, key, to_timestamp(accepted_ms / 1000.0)
      FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::bigint[])
        AS t(id, user_id, event_id, quantity, key, accepted_ms)
+     -- a valid token of a deleted account must not fail the whole batch on the foreign key
+     WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id)
      ON CONFLICT DO NOTHING
      RETURNING id`,
     [
@@ -131,4 +133,9 @@ export async function failRequest(db: Queryable, requestId: string, code: string
     [requestId, code],
   );
   return rowCount === 1;
+}
+
+export async function existingUsers(db: Queryable, userIds: string[]): Promise<Set<string>> {
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM users WHERE id = ANY($1::uuid[])', [userIds]);
+  return new Set(rows.map((row) => row.id));
 }

@@ -1,8 +1,8 @@
 import { createBatcher, type Batcher, type Deps } from '@flashfast/shared';
 import { purchaseJobOptions, type PurchaseQueues } from '../queues/purchase-queue';
-import { insertRequests, type NewRequest } from './purchase-requests.repository';
+import { existingUsers, insertRequests, type NewRequest } from './purchase-requests.repository';
 
-export type IntakeResult = 'queued' | 'key-conflict';
+export type IntakeResult = 'queued' | 'key-conflict' | 'unknown-user';
 
 /**
  * Makes accepted requests durable and queues them, many at a time: one multi-row INSERT into
@@ -34,7 +34,12 @@ export function createRequestIntake(deps: Deps, queues: PurchaseQueues): Batcher
       } catch (error) {
         deps.logger.warn({ err: error, count: fresh.length }, 'queueing failed; the reconciler will queue these requests');
       }
-      return requests.map((request) => (inserted.has(request.requestId) ? 'queued' : 'key-conflict'));
+      const refused = requests.filter((request) => !inserted.has(request.requestId));
+      const users = refused.length === 0 ? new Set<string>() : await existingUsers(deps.db, refused.map((r) => r.userId));
+      return requests.map((request) => {
+        if (inserted.has(request.requestId)) return 'queued';
+        return users.has(request.userId) ? 'key-conflict' : 'unknown-user';
+      });
     },
   });
 }
