@@ -1,14 +1,22 @@
-// `npm start`: every service that exists, for local use, each as its own process.
+// `npm start`: v1, v2 and a worker for local use, each its own process, sharing one database.
+// Without JWT_SECRET a random one is generated here, so that all three accept the same tokens.
 // Ctrl-C (or SIGTERM) stops them all gracefully.
 const { spawn } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const services = [{ name: 'v1', script: 'v1/dist/main.js', env: { PORT: process.env.V1_PORT ?? '3001' } }];
+const sharedEnv = { JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(48).toString('base64url') };
+if (!process.env.JWT_SECRET) console.warn('JWT_SECRET is not set: generated one for this run; tokens end with it.');
+const services = [
+  { name: 'v1', script: 'v1/dist/main.js', env: { PORT: process.env.V1_PORT ?? '3001' } },
+  { name: 'v2', script: 'v2/dist/main-api.js', env: { PORT: process.env.V2_PORT ?? '3002' } },
+  { name: 'worker', script: 'v2/dist/main-worker.js', env: { PORT: process.env.WORKER_PORT ?? '3003' } },
+];
 
 const children = services.map((service) => {
   const child = spawn(process.execPath, [path.join(root, service.script)], {
-    env: { ...process.env, ...service.env },
+    env: { ...process.env, ...sharedEnv, ...service.env },
     stdio: 'inherit',
   });
   child.on('exit', (code, signal) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from '../http/validate';
 import { MAX_PASSWORD_BYTES } from './passwords';
 
 export const emailSchema = z
@@ -17,8 +18,7 @@ const passwordSchema = z
 
 // Strict: a `role` (or any other unknown key) is refused, so nobody registers as admin.
 export const registerBody = z.strictObject({
-  // PostgreSQL text cannot hold NUL: refused here rather than failing the INSERT.
-  name: z.string().trim().min(1).max(100).refine((name) => !name.includes('\0'), 'must not contain NUL characters'),
+  name: storableText(100),
   email: emailSchema,
   password: passwordSchema,
 });

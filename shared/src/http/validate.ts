@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError } from '../platform/app-error';
 
 export interface FieldIssue {
@@ -16,3 +16,12 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
   }));
   throw new AppError('VALIDATION_ERROR', `invalid ${where}`, details);
 }
+
+/** Trimmed, non-empty text that PostgreSQL can store (its text type cannot hold NUL). */
+export const storableText = (maxLength: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(maxLength)
+    .refine((text) => !text.includes('\0'), 'must not contain NUL characters');

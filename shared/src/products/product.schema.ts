@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from '../http/validate';
 import { hasAtMostTwoDecimals } from '../platform/money';
 
 export const MAX_UNITS = 1_000_000_000;
@@ -17,8 +18,7 @@ const imageSchema = z
   .nullable();
 
 export const createProductBody = z.strictObject({
-  // PostgreSQL text cannot hold NUL: refused here rather than failing the INSERT.
-  name: z.string().trim().min(1).max(200).refine((name) => !name.includes('\0'), 'must not contain NUL characters'),
+  name: storableText(200),
   price: moneySchema,
   stock: unitsSchema,
   image: imageSchema.optional(),

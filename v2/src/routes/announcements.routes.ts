@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { parseInput, principalOf, requireAuth, type Deps } from '@flashfast/shared';
+import { parseInput, principalOf, requireAuth, storableText, type Deps } from '@flashfast/shared';
 import type { Broadcaster } from '../services';
 
 const announcementBody = z.strictObject({
-  message: z.string().trim().min(1).max(1000),
+  message: storableText(1000),
   level: z.enum(['info', 'warning', 'critical']).default('info'),
 });
 
