@@ -62,3 +62,31 @@ describe('v2 worker crash', () => {
     }
   });
 });
+
+describe('v2 worker graceful stop', () => {
+  it('when a busy worker gets SIGTERM, it finishes its active jobs and exits 0, and the rest is decided by the next one', async () => {
+    const sale = await createSale(stack.deps, { units: 100 });
+    await stack.services.stock.loadSale(sale.id);
+    const buyers = await createUsers(stack.deps, 150);
+    const responses = await Promise.all(buyers.map((buyer) => purchase(stack.url, sale.id, buyer.token)));
+    const accepted = responses.map((r, i) => ({ requestId: r.body.requestId, token: buyers[i]!.token }));
+
+    const stopping = spawnWorker(stack.deps.config, { WORKER_CONCURRENCY: '2', WRITE_BATCH_MAX: '2' });
+    while ((await confirmedCount(sale.id)) < 10) await new Promise((resolve) => setTimeout(resolve, 20));
+    stopping.kill('SIGTERM');
+    await exited(stopping);
+    expect(stopping.exitCode).toBe(0);
+    // Nothing it touched is left half-done: no job is active or stalled after a graceful stop.
+    expect(await stack.services.queues.purchases.getActiveCount()).toBe(0);
+
+    const next = spawnWorker(stack.deps.config);
+    try {
+      const outcomes = await waitForOutcomes(stack.url, accepted, 60_000);
+      expect(outcomes.filter((o) => o.status === 'confirmed')).toHaveLength(100);
+      expect(await saleInvariants(stack, sale.id)).toMatchObject({ available: 0, sold: 100, orders: 100, redisUnitsLeft: 0, undecidedRequests: 0 });
+    } finally {
+      next.kill('SIGTERM');
+      await exited(next);
+    }
+  });
+});

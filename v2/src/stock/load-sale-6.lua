@@ -13,12 +13,20 @@
 ]=]
 redis.call('HSET', KEYS[1], 'active', ARGV[1], 'start', ARGV[2], 'end', ARGV[3], 'max', ARGV[4])
 local expireAt = tonumber(ARGV[5])
-redis.call('PEXPIREAT', KEYS[1], expireAt)
+-- Every key expires a day after the sale ends. The hashes get a placeholder field so they exist,
+-- and keep this expiry, before the first purchase writes to them.
+local function expireAll()
+  for i = 3, 6 do redis.call('HSETNX', KEYS[i], '_', '0') end
+  for i = 1, 6 do redis.call('PEXPIREAT', KEYS[i], expireAt) end
+end
 if ARGV[6] == '' then
-  for i = 2, 6 do redis.call('PEXPIREAT', KEYS[i], expireAt) end
+  expireAll()
   return 'SETTINGS'
 end
-if redis.call('EXISTS', KEYS[2]) == 1 then return 'KEPT' end
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  expireAll()
+  return 'KEPT'
+end
 
 local snapshot = cjson.decode(ARGV[6])
 redis.call('DEL', KEYS[3], KEYS[4])
@@ -38,5 +46,5 @@ for _, request in ipairs(snapshot.queued) do
 end
 for _, entry in ipairs(snapshot.keyed) do redis.call('HSETNX', KEYS[5], entry[1], entry[2]) end
 redis.call('SET', KEYS[2], math.max(0, snapshot.available - inFlight))
-for i = 2, 6 do redis.call('PEXPIREAT', KEYS[i], expireAt) end
+expireAll()
 return 'LOADED'
