@@ -2,8 +2,9 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/shared', '<rootDir>/v1', '<rootDir>/v2'],
-  testMatch: ['**/*.test.ts'],
+  roots: ['<rootDir>/shared', '<rootDir>/v1', '<rootDir>/v2', '<rootDir>/loadtest'],
+  // loadtest/ is plain JavaScript like bench/: its unit tests are *.test.js.
+  testMatch: ['**/*.test.ts', '<rootDir>/loadtest/**/*.test.js'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleNameMapper: {

@@ -1,0 +1,58 @@
+// `npm run loadtest -- --target v1|v2|both ...`: a flash-sale spike against v1 and/or v2, then an
+// audit of every sale; exits non-zero when an audit fails. Usage: --help, or docs/loadtest.md.
+const { AbortController } = globalThis;
+const { parseOptions, UsageError } = require('./lib/args');
+const { runLoadtest } = require('./lib/run');
+const { formatAudit } = require('./lib/audit');
+const { renderConsole } = require('./lib/console');
+const { writeReport } = require('./lib/report');
+
+const out = (text) => process.stdout.write(`${text}\n`);
+const note = (text) => process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[2K' : ''}${text}\n`);
+
+async function main() {
+  let options;
+  try {
+    options = parseOptions(process.argv.slice(2), process.env);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    note(`${error.message}\n(npm run loadtest -- --help for the options)`);
+    return 2;
+  }
+  if (options.help) {
+    out(options.usage);
+    return 0;
+  }
+  const command = `npm run loadtest -- ${process.argv.slice(2).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(' ')}`;
+  const results = await runLoadtest(options, { log: note, signal: interrupt.signal });
+  results.command = command;
+  out('');
+  out(renderConsole(results));
+  for (const [version, run] of Object.entries(results.targets)) out(`\n${formatAudit(version, run.audit)}`);
+  if (options.reportDir) {
+    const files = await writeReport(results, { dir: options.reportDir, markdownFile: options.reportMarkdown });
+    out(`\nreport: ${files.join(', ')}`);
+  }
+  if (interrupt.signal.aborted) return 130;
+  return results.ok ? 0 : 1;
+}
+
+const interrupt = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  // Stops sending and waiting; the run then stops its local stack. A second signal exits at once.
+  process.on(signal, () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort();
+    note(`${signal}: stopping (again to exit at once)`);
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    note(error instanceof Error ? error.stack : String(error));
+    process.exitCode = 1;
+  },
+);

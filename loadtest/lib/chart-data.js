@@ -1,0 +1,69 @@
+// The rows behind the charts (and kept in report.json): pure functions of the run's records.
+const { binWidth, timeline } = require('./stats');
+
+const CDF_POINTS = 200;
+
+/** Answers by status, and (v2) the worker's decisions, per second over the run. */
+function throughputRows(results) {
+  const targets = Object.entries(results.targets);
+  const spanMs = Math.max(1, ...targets.flatMap(([, run]) => run.records.flatMap((r) => [r.endMs ?? 0, r.decision?.atMs ?? 0])));
+  const binMs = binWidth(spanMs, 120);
+  const rows = [];
+  for (const [version, run] of targets) {
+    const series = (r) => {
+      const points = [];
+      if (r.endMs !== undefined) points.push([r.error ? 'HTTP error' : `HTTP ${r.status}`, r.endMs]);
+      if (version === 'v2' && r.accepted && r.decision) points.push([`worker decided: ${r.decision.status}`, r.decision.atMs]);
+      return points;
+    };
+    for (const row of timeline(run.records, series, binMs)) rows.push({ target: version, ...row });
+  }
+  return { binMs, rows };
+}
+
+/** Latency distribution per target and answer: `CDF_POINTS` quantiles of each. */
+function latencyCdfRows(results) {
+  const rows = [];
+  for (const [version, run] of Object.entries(results.targets)) {
+    const groups = new Map();
+    for (const r of run.records) {
+      if (r.endMs === undefined || r.error) continue;
+      const label = r.code ? `${r.status} ${r.code}` : String(r.status);
+      if (!groups.has(label)) groups.set(label, []);
+      groups.get(label).push(Math.max(0.1, r.endMs - r.startMs));
+    }
+    for (const [label, values] of groups) {
+      values.sort((a, b) => a - b);
+      const steps = Math.min(CDF_POINTS, values.length);
+      for (let i = 1; i <= steps; i += 1) {
+        const fraction = i / steps;
+        const ms = values[Math.min(values.length - 1, Math.ceil(fraction * values.length) - 1)];
+        rows.push({ target: version, outcome: `${version} ${label}`, ms: Number(ms.toFixed(2)), fraction: Number(fraction.toFixed(4)) });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Running totals over time: requests accepted, decided and units sold, per target. */
+function cumulativeRows(results, maxPoints = 300) {
+  const rows = [];
+  for (const [version, run] of Object.entries(results.targets)) {
+    const curves = {
+      [`${version} accepted (${version === 'v1' ? '201' : '202'})`]: run.records.filter((r) => r.accepted).map((r) => r.endMs),
+      [`${version} decided`]: run.records.filter((r) => r.decision?.atMs !== undefined).map((r) => r.decision.atMs),
+      [`${version} units sold`]: run.records.filter((r) => r.decision?.status === 'confirmed').map((r) => r.decision.atMs),
+    };
+    if (version === 'v1') delete curves[`${version} accepted (201)`]; // the same curve as units sold
+    for (const [series, times] of Object.entries(curves)) {
+      times.sort((a, b) => a - b);
+      const step = Math.max(1, Math.floor(times.length / maxPoints));
+      rows.push({ series, t: 0, count: 0 });
+      for (let i = step - 1; i < times.length; i += step) rows.push({ series, t: Number((times[i] / 1000).toFixed(4)), count: i + 1 });
+      if (times.length && (times.length % step !== 0)) rows.push({ series, t: Number((times[times.length - 1] / 1000).toFixed(4)), count: times.length });
+    }
+  }
+  return rows;
+}
+
+module.exports = { throughputRows, latencyCdfRows, cumulativeRows };

@@ -1,0 +1,90 @@
+// PNG charts: Vega-Lite specs compiled and rendered to SVG headlessly by Vega, then to PNG by resvg.
+const fs = require('node:fs/promises');
+const path = require('node:path');
+const { Resvg } = require('@resvg/resvg-js');
+
+const FONT = 'DejaVu Sans';
+const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((file) => require.resolve(`dejavu-fonts-ttf/ttf/${file}`));
+const CONFIG = { font: FONT, view: { stroke: '#ddd' }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelLimit: 320 } };
+
+function throughputSpec({ rows, binMs }) {
+  return {
+    title: { text: 'Throughput over time', subtitle: `answers and worker decisions per second, ${binMs} ms bins; time since the first request` },
+    data: { values: rows },
+    facet: { column: { field: 'target', type: 'nominal', title: null, header: { labelFontSize: 14, labelFontWeight: 'bold' } } },
+    resolve: { scale: { y: 'shared', x: 'shared' } },
+    spec: {
+      width: 420,
+      height: 260,
+      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.6 },
+      encoding: {
+        x: { field: 't', type: 'quantitative', title: 'seconds since the first request' },
+        y: { field: 'perSecond', type: 'quantitative', title: 'per second' },
+        color: { field: 'series', type: 'nominal', title: null, scale: { scheme: 'tableau10' } },
+      },
+    },
+  };
+}
+
+function latencySpec(rows) {
+  return {
+    title: { text: 'Latency distribution of the HTTP answers', subtitle: 'share of answers at or under a latency (log scale), per outcome' },
+    data: { values: rows },
+    facet: { column: { field: 'target', type: 'nominal', title: null, header: { labelFontSize: 14, labelFontWeight: 'bold' } } },
+    resolve: { scale: { color: 'shared' } },
+    spec: {
+      width: 420,
+      height: 260,
+      mark: { type: 'line', strokeWidth: 1.8 },
+      encoding: {
+        x: { field: 'ms', type: 'quantitative', title: 'latency (ms)', scale: { type: 'log' } },
+        y: { field: 'fraction', type: 'quantitative', title: 'share of answers', axis: { format: '%' } },
+        color: { field: 'outcome', type: 'nominal', title: null, scale: { scheme: 'tableau10' } },
+      },
+    },
+  };
+}
+
+function cumulativeSpec(rows) {
+  return {
+    title: { text: 'Decisions over time, v1 and v2 on one axis', subtitle: 'running totals since the first request' },
+    data: { values: rows },
+    width: 720,
+    height: 300,
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.8 },
+    encoding: {
+      x: { field: 't', type: 'quantitative', title: 'seconds since the first request' },
+      y: { field: 'count', type: 'quantitative', title: 'requests / units' },
+      color: { field: 'series', type: 'nominal', title: null, scale: { scheme: 'tableau10' } },
+      strokeDash: { condition: { test: "indexof(datum.series, 'sold') >= 0", value: [5, 3] }, value: [1, 0] },
+    },
+  };
+}
+
+async function toPng(spec) {
+  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
+  const compiled = vegaLite.compile({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config: CONFIG, background: 'white', ...spec }).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  const resvg = new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, background: 'white', font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT } });
+  return resvg.render().asPng();
+}
+
+/** Writes throughput.png, latency.png and decisions.png into `dir`; returns their paths. */
+async function writeCharts(chartData, dir) {
+  const charts = {
+    'throughput.png': throughputSpec(chartData.throughput),
+    'latency.png': latencySpec(chartData.latencyCdf),
+    'decisions.png': cumulativeSpec(chartData.cumulative),
+  };
+  const files = [];
+  for (const [name, spec] of Object.entries(charts)) {
+    const file = path.join(dir, name);
+    await fs.writeFile(file, await toPng(spec));
+    files.push(file);
+  }
+  return files;
+}
+
+module.exports = { writeCharts, throughputSpec, latencySpec, cumulativeSpec };

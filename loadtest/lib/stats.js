@@ -1,0 +1,118 @@
+// Figures from the per-request records of a run; pure functions, no I/O.
+const { percentile } = require('../../bench/lib/stats');
+
+/** p50/p95/p99/max and count of a list of milliseconds (any order). */
+function latencySummary(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    p99: percentile(sorted, 0.99),
+    max: sorted.length ? sorted[sorted.length - 1] : null,
+  };
+}
+
+/** The label a record's HTTP answer is counted under: "201", "409 SOLD_OUT", "error ECONNRESET", ... */
+function answerLabel(record) {
+  if (record.error) return `error ${record.error}`;
+  return record.code ? `${record.status} ${record.code}` : String(record.status);
+}
+
+/** Latency summaries of the HTTP answers, one per answer label. */
+function latencyByOutcome(records) {
+  const groups = new Map();
+  for (const record of records) {
+    if (record.endMs === undefined) continue;
+    const label = answerLabel(record);
+    if (!groups.has(label)) groups.set(label, []);
+    groups.get(label).push(record.endMs - record.startMs);
+  }
+  return Object.fromEntries([...groups].sort(([a], [b]) => a.localeCompare(b)).map(([label, values]) => [label, latencySummary(values)]));
+}
+
+const count = (records, test) => records.reduce((n, record) => n + (test(record) ? 1 : 0), 0);
+const perSecond = (n, ms) => (ms > 0 ? (n * 1000) / ms : null);
+const maxOf = (values) => values.reduce((max, value) => (max === null || value > max ? value : max), null);
+
+/**
+ * One target's headline figures. Times are milliseconds since the first request was sent.
+ * A record: {startMs, endMs?, status?, code?, error?, accepted, decision?: {status, code?, atMs?}}.
+ * `decision` is the final outcome (v1: the answer itself; v2: confirmed/failed from the worker).
+ */
+function summarise(records, { stock }) {
+  const answered = records.filter((r) => r.endMs !== undefined && !r.error);
+  const lastAnswerMs = maxOf(answered.map((r) => r.endMs));
+  const accepted = count(records, (r) => r.accepted);
+  const decided = records.filter((r) => r.decision && r.decision.atMs !== undefined);
+  const lastDecisionMs = maxOf(decided.map((r) => r.decision.atMs));
+  const confirmed = decided.filter((r) => r.decision.status === 'confirmed');
+  const lastConfirmMs = maxOf(confirmed.map((r) => r.decision.atMs));
+  const unitsSold = confirmed.reduce((n, r) => n + (r.quantity ?? 1), 0);
+  const refusalsSoldOut = decided.filter((r) => r.decision.code === 'SOLD_OUT').map((r) => r.decision.atMs);
+  return {
+    requests: records.length,
+    answered: answered.length,
+    accepted,
+    decided: decided.length,
+    confirmed: confirmed.length,
+    unitsSold,
+    spikeSeconds: lastAnswerMs === null ? null : lastAnswerMs / 1000,
+    answeredPerSecond: perSecond(answered.length, lastAnswerMs),
+    acceptedPerSecond: perSecond(accepted, lastAnswerMs),
+    decidedPerSecond: perSecond(decided.length, lastDecisionMs),
+    timeToSellOutSeconds: unitsSold >= stock && lastConfirmMs !== null ? lastConfirmMs / 1000 : null,
+    firstSoldOutSeconds: refusalsSoldOut.length ? Math.min(...refusalsSoldOut) / 1000 : null,
+    timeToLastDecisionSeconds: lastDecisionMs === null ? null : lastDecisionMs / 1000,
+    answers: countBy(records, (r) => (r.endMs === undefined && !r.error ? 'unanswered' : answerLabel(r))),
+    decisions: countBy(decided, (r) => (r.decision.code ? `${r.decision.status} ${r.decision.code}` : r.decision.status)),
+    errors: {
+      transport: count(records, (r) => Boolean(r.error)),
+      serverErrors: count(records, (r) => r.status >= 500 && r.code !== 'OVERLOADED' && r.code !== 'UNAVAILABLE'),
+      status5xx: count(records, (r) => r.status >= 500),
+      unanswered: count(records, (r) => r.endMs === undefined && !r.error),
+      undecided: count(records, (r) => r.accepted && (!r.decision || r.decision.atMs === undefined)),
+    },
+    latencyMs: latencyByOutcome(records),
+  };
+}
+
+function countBy(items, key) {
+  const counts = {};
+  for (const item of items) {
+    const k = key(item);
+    counts[k] = (counts[k] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * Events per second in fixed bins from 0 to the last event: one row per bin and series,
+ * `{t (bin start, s), series, perSecond}`. `series(record)` yields `[label, atMs]` pairs.
+ */
+function timeline(records, series, binMs) {
+  const bins = new Map();
+  let last = 0;
+  for (const record of records) {
+    for (const [label, atMs] of series(record)) {
+      if (atMs === undefined || atMs === null) continue;
+      const bin = Math.floor(atMs / binMs);
+      last = Math.max(last, bin);
+      const key = `${label}\u0000${bin}`;
+      bins.set(key, (bins.get(key) ?? 0) + 1);
+    }
+  }
+  const labels = [...new Set([...bins.keys()].map((key) => key.split('\u0000')[0]))].sort();
+  const rows = [];
+  for (const label of labels) {
+    for (let bin = 0; bin <= last; bin += 1) {
+      rows.push({ t: (bin * binMs) / 1000, series: label, perSecond: ((bins.get(`${label}\u0000${bin}`) ?? 0) * 1000) / binMs });
+    }
+  }
+  return rows;
+}
+
+/** A bin width that gives about `bins` bins over `spanMs`, rounded to 10 ms, at least 10 ms. */
+const binWidth = (spanMs, bins = 100) => Math.max(10, Math.ceil(spanMs / bins / 10) * 10);
+
+module.exports = { latencySummary, latencyByOutcome, answerLabel, summarise, timeline, binWidth, countBy };

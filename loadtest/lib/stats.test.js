@@ -1,0 +1,73 @@
+const { describe, it, expect } = require('@jest/globals');
+const { latencySummary, summarise, timeline, binWidth, answerLabel } = require('./stats');
+
+const answer = (startMs, endMs, status, extra = {}) => ({ startMs, endMs, status, quantity: 1, accepted: false, ...extra });
+
+describe('latency percentiles', () => {
+  it('uses the nearest rank: p50 of 1..100 is 50, p95 is 95, p99 is 99', () => {
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(latencySummary(values)).toEqual({ count: 100, p50: 50, p95: 95, p99: 99, max: 100 });
+  });
+
+  it('a single value is every percentile; no values give nulls', () => {
+    expect(latencySummary([7])).toEqual({ count: 1, p50: 7, p95: 7, p99: 7, max: 7 });
+    expect(latencySummary([])).toEqual({ count: 0, p50: null, p95: null, p99: null, max: null });
+  });
+});
+
+describe('run figures', () => {
+  it('v1: accepted/s over the time to the last answer, sell-out at the last 201', () => {
+    const records = [
+      answer(0, 100, 201, { accepted: true, decision: { status: 'confirmed', atMs: 100 } }),
+      answer(0, 400, 201, { accepted: true, decision: { status: 'confirmed', atMs: 400 } }),
+      answer(10, 500, 409, { code: 'SOLD_OUT', decision: { status: 'failed', code: 'SOLD_OUT', atMs: 500 } }),
+      answer(10, 1000, 409, { code: 'SOLD_OUT', decision: { status: 'failed', code: 'SOLD_OUT', atMs: 1000 } }),
+    ];
+    const s = summarise(records, { stock: 2 });
+    expect(s).toMatchObject({ requests: 4, answered: 4, accepted: 2, confirmed: 2, unitsSold: 2, acceptedPerSecond: 2, answeredPerSecond: 4, decidedPerSecond: 4 });
+    expect(s.timeToSellOutSeconds).toBe(0.4);
+    expect(s.firstSoldOutSeconds).toBe(0.5);
+    expect(s.timeToLastDecisionSeconds).toBe(1);
+    expect(s.answers).toEqual({ 201: 2, '409 SOLD_OUT': 2 });
+    expect(s.latencyMs['409 SOLD_OUT']).toMatchObject({ count: 2, p50: 490, max: 990 });
+  });
+
+  it('v2: decisions come after the answers; the undecided, unanswered and errors are counted', () => {
+    const records = [
+      answer(0, 50, 202, { accepted: true, decision: { status: 'confirmed', atMs: 900 } }),
+      answer(0, 60, 202, { accepted: true }),
+      answer(0, 70, 503, { code: 'OVERLOADED' }),
+      { startMs: 5, endMs: 80, error: 'ECONNRESET', quantity: 1, accepted: false },
+      { quantity: 1, accepted: false },
+    ];
+    const s = summarise(records, { stock: 10 });
+    expect(s.timeToLastDecisionSeconds).toBe(0.9);
+    expect(s.timeToSellOutSeconds).toBeNull();
+    expect(s.errors).toEqual({ transport: 1, serverErrors: 0, status5xx: 1, unanswered: 1, undecided: 1 });
+    expect(s.answers).toEqual({ 202: 2, '503 OVERLOADED': 1, 'error ECONNRESET': 1, unanswered: 1 });
+  });
+
+  it('labels answers by status and error code', () => {
+    expect(answerLabel({ status: 201 })).toBe('201');
+    expect(answerLabel({ status: 409, code: 'LIMIT_EXCEEDED' })).toBe('409 LIMIT_EXCEEDED');
+    expect(answerLabel({ error: 'UND_ERR_HEADERS_TIMEOUT' })).toBe('error UND_ERR_HEADERS_TIMEOUT');
+  });
+});
+
+describe('timeline', () => {
+  it('counts events per bin as a rate, with empty bins as zero', () => {
+    const records = [{ t: 10 }, { t: 90 }, { t: 250 }];
+    const rows = timeline(records, (r) => [['answers', r.t]], 100);
+    expect(rows).toEqual([
+      { t: 0, series: 'answers', perSecond: 20 },
+      { t: 0.1, series: 'answers', perSecond: 0 },
+      { t: 0.2, series: 'answers', perSecond: 10 },
+    ]);
+  });
+
+  it('bin widths give about the asked number of bins, in whole 10 ms', () => {
+    expect(binWidth(12_000, 120)).toBe(100);
+    expect(binWidth(50, 100)).toBe(10);
+    expect(binWidth(3_333, 100)).toBe(40);
+  });
+});
