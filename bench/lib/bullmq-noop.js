@@ -1,0 +1,57 @@
+// The ceiling under the v2 worker: the same BullMQ, Redis, job shape and options and the same
+// concurrency, with a processor that returns at once. What is left is BullMQ's own cost per job.
+const { randomUUID } = require('node:crypto');
+const { performance } = require('node:perf_hooks');
+const { Queue, Worker } = require('bullmq');
+const { Redis } = require('ioredis');
+const { purchaseJobOptions } = require('../../v2/dist/queues/purchase-queue');
+
+const connect = (redisUrl) => new Redis(redisUrl, { maxRetriesPerRequest: null });
+
+/** Queues `jobs` purchase-shaped jobs, then times one Worker (no-op processor) until all are completed. */
+async function noopThroughput({ redisUrl, prefix, jobs, concurrency, eventId, timeoutMs = 120_000 }) {
+  const name = 'noop-purchases';
+  const queueConnection = connect(redisUrl);
+  const queue = new Queue(name, { connection: queueConnection, prefix });
+  const options = { PURCHASE_ATTEMPTS: 5, PURCHASE_BACKOFF_MS: 200 };
+  for (let done = 0; done < jobs; done += 1000) {
+    const batch = Array.from({ length: Math.min(1000, jobs - done) }, () => {
+      const requestId = randomUUID();
+      const data = { requestId, userId: randomUUID(), eventId, quantity: 1, acceptedAt: Date.now() };
+      return { name: 'purchase', data, opts: purchaseJobOptions(options, requestId) };
+    });
+    await queue.addBulk(batch);
+  }
+  const waiting = await queue.getWaitingCount();
+
+  const workerConnection = connect(redisUrl);
+  let completed = 0;
+  let firstAt;
+  let resolveAll;
+  const all = new Promise((resolve) => (resolveAll = resolve));
+  const startedAt = performance.now();
+  const worker = new Worker(name, async () => undefined, { connection: workerConnection, prefix, concurrency });
+  worker.on('completed', () => {
+    firstAt ??= performance.now();
+    completed += 1;
+    if (completed === waiting) resolveAll();
+  });
+  const timer = setTimeout(resolveAll, timeoutMs);
+  await all;
+  const endedAt = performance.now();
+  clearTimeout(timer);
+  await worker.close();
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
+  await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);
+  return {
+    jobs: waiting,
+    completed,
+    concurrency,
+    seconds: (endedAt - startedAt) / 1000,
+    perSecond: (completed * 1000) / (endedAt - startedAt),
+    perSecondAfterFirst: firstAt === undefined ? null : ((completed - 1) * 1000) / Math.max(1, endedAt - firstAt),
+  };
+}
+
+module.exports = { noopThroughput };

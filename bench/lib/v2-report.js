@@ -1,0 +1,68 @@
+// The v2 benchmark's printed summary and its JSON file in bench/results.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const RESULTS_DIR = path.resolve(__dirname, '../results');
+const rate = (v) => (v == null ? '-' : `${Math.round(v).toLocaleString('en-US')}/s`);
+const ms = (v) => (v == null ? '-' : `${v.toFixed(1)} ms`);
+const sec = (v) => (v == null ? '-' : `${v.toFixed(2)} s`);
+const pct = (v) => (v == null ? '-' : `${(100 * v).toFixed(0)}%`);
+const met = (ok) => (ok ? 'MET' : 'NOT MET');
+
+/** "v2 API 0.95 postgres 0.40 ...": average cores per process group during a measure. */
+const cores = (cpu) =>
+  !cpu || cpu.busyPct == null
+    ? '-'
+    : `machine ${cpu.busyPct.toFixed(0)}% busy; ${Object.entries(cpu.cores)
+        .filter(([, v]) => v >= 0.01)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(', ')}`;
+
+function render(r) {
+  const s = r.settings;
+  const a = r.acceptance;
+  const b = r.baseline;
+  const w = r.worker;
+  const lines = [
+    `FlashFast v2 benchmark: ${r.machine.cpus} cores, Node ${r.machine.node}; machine CPU busy before start ${r.busyBeforeStartPct?.toFixed(0)}%` +
+      (r.busyBeforeStartPct > 15 ? ' - other work was running: every figure is depressed, rerun on an idle machine' : ''),
+    '',
+    `(1) acceptance: autocannon, ${s.connections} connections, ${s.seconds} s after ${s.warmupSeconds} s warm-up, every request a different user`,
+    `  v2 POST /api/flashsale/:id/purchase  ${rate(a.perSecond)} 202s  p99 ${ms(a.latencyMs.allStatusesP99)}  other statuses ${JSON.stringify(Object.fromEntries(Object.entries(a.non201 ?? {}).filter(([k]) => k !== '202')))}  [${cores(a.cpu)}]`,
+    `  bare Express 5 + express.json        ${rate(b.perSecond)} 201s  p50 ${ms(b.latencyMs.p50)} p99 ${ms(b.latencyMs.p99)}  [${cores(b.cpu)}]`,
+    `  v2 / bare Express: ${pct(r.acceptanceRatio)} (target >= 70%: ${met(r.acceptanceRatio >= 0.7)})`,
+    '',
+    `(2) worker: one v2 worker started on a backlog of ${w.backlog.toLocaleString('en-US')} queued purchases (sale never sells out)`,
+    `  v2 worker      ${rate(w.perSecond)} orders (first to last decision, ${sec(w.decidedSpanSeconds)}); ${rate(w.perSecondWall)} from spawn (${sec(w.wallSeconds)}, start-up included); ${w.confirmed} confirmed  [${cores(w.cpu)}]`,
+    `  BullMQ no-op   ${rate(r.noop.perSecond)} jobs (${r.noop.completed} jobs, concurrency ${r.noop.concurrency}, ${sec(r.noop.seconds)})`,
+    `  v2 worker / no-op: ${pct(r.workerRatio)}; target >= 10,000 orders/s: ${met(w.perSecond >= 10_000)}`,
+    `  sale afterwards: sold ${w.tally.sold}, orders ${w.tally.orders}, balanced ${w.tally.balanced}`,
+  ];
+  const sp = r.spike;
+  if (sp?.v1 && sp?.v2) {
+    const row = (name, f) => `  ${name.padEnd(34)} ${String(f(sp.v1.summary)).padStart(12)} ${String(f(sp.v2.summary)).padStart(12)}`;
+    lines.push(
+      '',
+      `(3) spike: ${sp.options.buyers.toLocaleString('en-US')} buyers, ${sp.options.stock.toLocaleString('en-US')} units, ${sp.options.connections} connections (load-test tool, local stack)`,
+      `  ${''.padEnd(34)} ${'v1'.padStart(12)} ${'v2'.padStart(12)}`,
+      row('first request to last decision', (x) => sec(x.timeToLastDecisionSeconds)),
+      row('time to sell out', (x) => sec(x.timeToSellOutSeconds)),
+      row('time to the last HTTP answer', (x) => sec(x.spikeSeconds)),
+      row('accepted/s (201 / 202)', (x) => rate(x.acceptedPerSecond)),
+      row('decided/s', (x) => rate(x.decidedPerSecond)),
+      row('orders', (x) => x.confirmed),
+      `  audits: v1 ${sp.v1.audit.ok ? 'passed' : 'FAILED'}, v2 ${sp.v2.audit.ok ? 'passed' : 'FAILED'}`,
+      `  v2 decides the spike faster than v1: ${met(sp.v2.summary.timeToLastDecisionSeconds < sp.v1.summary.timeToLastDecisionSeconds)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function writeResults(results) {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, `v2-${results.startedAt.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
+}
+
+module.exports = { render, writeResults };

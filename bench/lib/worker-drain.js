@@ -1,0 +1,59 @@
+// How fast one v2 worker decides a queue it finds full: started on a backlog, timed until
+// PostgreSQL has every request decided.
+const { performance } = require('node:perf_hooks');
+const { setTimeout: sleep } = require('node:timers/promises');
+const pg = require('pg');
+
+async function countRequests(client, eventId) {
+  const { rows } = await client.query(
+    `SELECT count(*)::int AS total, count(*) FILTER (WHERE status <> 'queued')::int AS decided,
+            count(*) FILTER (WHERE status = 'confirmed')::int AS confirmed,
+            extract(epoch from max(decided_at) - min(decided_at))::float8 AS decided_span_s
+     FROM purchase_requests WHERE event_id = $1`,
+    [eventId],
+  );
+  return rows[0];
+}
+
+/**
+ * `startWorker()` starts the worker process (resolves once spawned). Polls every 50 ms until the
+ * event has no queued request left. Wall time counts from the spawn (process start-up included);
+ * the processing rate counts from the first decision PostgreSQL records to the last.
+ */
+async function timeWorkerDrain({ databaseUrl, eventId, startWorker, timeoutMs = 180_000 }) {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'flashfast-bench' });
+  await client.connect();
+  try {
+    const before = await countRequests(client, eventId);
+    const backlog = before.total - before.decided;
+    const spawnedAt = performance.now();
+    await startWorker();
+    let firstDecisionAt;
+    let now = before;
+    const deadline = spawnedAt + timeoutMs;
+    while (performance.now() < deadline) {
+      now = await countRequests(client, eventId);
+      if (firstDecisionAt === undefined && now.decided > before.decided) firstDecisionAt = performance.now();
+      if (now.decided >= now.total) break;
+      await sleep(50);
+    }
+    const doneAt = performance.now();
+    const decided = now.decided - before.decided;
+    return {
+      backlog,
+      decided,
+      confirmed: now.confirmed,
+      wallSeconds: (doneAt - spawnedAt) / 1000,
+      perSecondWall: (decided * 1000) / (doneAt - spawnedAt),
+      // PostgreSQL's own decided_at span: the worker's pace once it runs, without start-up or polling.
+      decidedSpanSeconds: now.decided_span_s,
+      perSecond: now.decided_span_s > 0 ? decided / now.decided_span_s : null,
+      firstDecisionAfterSeconds: firstDecisionAt === undefined ? null : (firstDecisionAt - spawnedAt) / 1000,
+      complete: now.decided >= now.total,
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+module.exports = { timeWorkerDrain };
