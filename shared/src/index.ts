@@ -25,3 +25,4 @@ export * from './sales/sales.repository';
 export * from './http/request-context';
 export * from './platform/batcher';
 export * from './sales/purchase-refusals';
+export * from './http/openapi.routes';

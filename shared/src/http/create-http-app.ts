@@ -5,6 +5,7 @@ import { ordersRoutes } from '../orders/orders.routes';
 import { productsRoutes } from '../products/products.routes';
 import { salesRoutes, type SaleHooks } from '../sales/sales.routes';
 import { errorHandler, notFoundHandler } from './error-handler';
+import { openApiRoutes } from './openapi.routes';
 import { opsRoutes, type ReadinessCheck } from './ops.routes';
 import { requestContext } from './request-context';
 
@@ -31,6 +32,7 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions): Express {
   });
   app.use(express.json({ limit: deps.config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(opsRoutes(deps, options.readiness));
+  app.use(openApiRoutes());
 
   const api = Router();
   api.use('/auth', authRoutes(deps));
