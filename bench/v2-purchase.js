@@ -4,7 +4,8 @@
 // side, through the load-test tool's library. Run on demand (not a test): about two minutes,
 // everything on 127.0.0.1, nothing left running. Settings: bench/lib/settings.js, plus
 // BENCH_V2_USERS, BENCH_SPIKE_BUYERS/STOCK/CONNECTIONS, BENCH_CPU_PROFILE_DIR (profiles the servers),
-// BENCH_WHAT_IF=jwt-keyobject (an experiment, see bench/README.md), BENCH_V2_SKIP_SPIKE=1.
+// BENCH_TRACE_IO_DIR (times their queries), BENCH_WHAT_IF=jwt-keyobject (an experiment, see
+// bench/README.md), BENCH_V2_SKIP_SPIKE=1.
 const os = require('node:os');
 const { URL } = require('node:url');
 const path = require('node:path');
@@ -65,6 +66,10 @@ function serverEnv(jwtSecret) {
   if (process.env.BENCH_CPU_PROFILE_DIR) {
     env.BENCH_CPU_PROFILE_DIR = path.resolve(process.env.BENCH_CPU_PROFILE_DIR);
     preloads.push('lib/cpu-profile.js');
+  }
+  if (process.env.BENCH_TRACE_IO_DIR) {
+    env.BENCH_TRACE_IO_DIR = path.resolve(process.env.BENCH_TRACE_IO_DIR);
+    preloads.push('lib/trace-io.js');
   }
   // Experiments behind the findings in bench/README.md; the servers' code is not changed.
   if (process.env.BENCH_WHAT_IF === 'jwt-keyobject') preloads.push('lib/what-if-jwt-keyobject.js');

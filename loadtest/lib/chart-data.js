@@ -45,22 +45,21 @@ function latencyCdfRows(results) {
   return rows;
 }
 
-/** Running totals over time: requests accepted, decided and units sold, per target. */
+/** Running totals over time, per target: buyers with a final outcome (and v2's 202s), units sold. */
 function cumulativeRows(results, maxPoints = 300) {
   const rows = [];
   for (const [version, run] of Object.entries(results.targets)) {
-    const curves = {
-      [`${version} accepted (${version === 'v1' ? '201' : '202'})`]: run.records.filter((r) => r.accepted).map((r) => r.endMs),
-      [`${version} decided`]: run.records.filter((r) => r.decision?.atMs !== undefined).map((r) => r.decision.atMs),
-      [`${version} units sold`]: run.records.filter((r) => r.decision?.status === 'confirmed').map((r) => r.decision.atMs),
-    };
-    if (version === 'v1') delete curves[`${version} accepted (201)`]; // the same curve as units sold
-    for (const [series, times] of Object.entries(curves)) {
+    const curves = [
+      ['buyers with a final outcome', version, run.records.filter((r) => r.decision?.atMs !== undefined).map((r) => r.decision.atMs)],
+      ['units sold', version, run.records.filter((r) => r.decision?.status === 'confirmed').map((r) => r.decision.atMs)],
+    ];
+    if (version === 'v2') curves.push(['buyers with a final outcome', 'v2 accepted (202)', run.records.filter((r) => r.accepted).map((r) => r.endMs)]);
+    for (const [panel, series, times] of curves) {
       times.sort((a, b) => a - b);
       const step = Math.max(1, Math.floor(times.length / maxPoints));
-      rows.push({ series, t: 0, count: 0 });
-      for (let i = step - 1; i < times.length; i += step) rows.push({ series, t: Number((times[i] / 1000).toFixed(4)), count: i + 1 });
-      if (times.length && (times.length % step !== 0)) rows.push({ series, t: Number((times[times.length - 1] / 1000).toFixed(4)), count: times.length });
+      rows.push({ panel, series, t: 0, count: 0 });
+      for (let i = step - 1; i < times.length; i += step) rows.push({ panel, series, t: Number((times[i] / 1000).toFixed(4)), count: i + 1 });
+      if (times.length % step !== 0) rows.push({ panel, series, t: Number((times[times.length - 1] / 1000).toFixed(4)), count: times.length });
     }
   }
   return rows;

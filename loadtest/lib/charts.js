@@ -47,16 +47,19 @@ function latencySpec(rows) {
 
 function cumulativeSpec(rows) {
   return {
-    title: { text: 'Decisions over time, v1 and v2 on one axis', subtitle: 'running totals since the first request' },
+    title: { text: 'Decisions over time, v1 and v2 on the same axes', subtitle: 'running totals since the first request of each version' },
     data: { values: rows },
-    width: 720,
-    height: 300,
-    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.8 },
-    encoding: {
-      x: { field: 't', type: 'quantitative', title: 'seconds since the first request' },
-      y: { field: 'count', type: 'quantitative', title: 'requests / units' },
-      color: { field: 'series', type: 'nominal', title: null, scale: { scheme: 'tableau10' } },
-      strokeDash: { condition: { test: "indexof(datum.series, 'sold') >= 0", value: [5, 3] }, value: [1, 0] },
+    facet: { column: { field: 'panel', type: 'nominal', title: null, sort: ['buyers with a final outcome', 'units sold'], header: { labelFontSize: 14, labelFontWeight: 'bold' } } },
+    resolve: { scale: { y: 'independent' } },
+    spec: {
+      width: 420,
+      height: 260,
+      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2 },
+      encoding: {
+        x: { field: 't', type: 'quantitative', title: 'seconds since the first request' },
+        y: { field: 'count', type: 'quantitative', title: null },
+        color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['v1', 'v2', 'v2 accepted (202)'], range: ['#4c78a8', '#f58518', '#bab0ac'] } },
+      },
     },
   };
 }
