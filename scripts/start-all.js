@@ -8,9 +8,12 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const sharedEnv = { JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(48).toString('base64url') };
 if (!process.env.JWT_SECRET) console.warn('JWT_SECRET is not set: generated one for this run; tokens end with it.');
+const v2Port = process.env.V2_PORT ?? '3002';
+// The shop page (v1, http://localhost:3001/) reaches v2 on its own port here; behind nginx it is one origin.
+const v2Url = process.env.PUBLIC_V2_URL ?? `http://localhost:${v2Port}`;
 const services = [
-  { name: 'v1', script: 'v1/dist/main.js', env: { PORT: process.env.V1_PORT ?? '3001' } },
-  { name: 'v2', script: 'v2/dist/main-api.js', env: { PORT: process.env.V2_PORT ?? '3002' } },
+  { name: 'v1', script: 'v1/dist/main.js', env: { PORT: process.env.V1_PORT ?? '3001', PUBLIC_V2_URL: v2Url } },
+  { name: 'v2', script: 'v2/dist/main-api.js', env: { PORT: v2Port } },
   { name: 'worker', script: 'v2/dist/main-worker.js', env: { PORT: process.env.WORKER_PORT ?? '3003' } },
 ];
 

@@ -1,12 +1,17 @@
 import type { Express } from 'express';
 import { createHttpApp, defaultReadinessChecks, type Deps } from '@flashfast/shared';
 import { purchaseRoutes } from './routes/purchase.routes';
+import { shopPageRoutes } from './routes/shop-page.routes';
 
-/** v1: the shared API without a prefix, plus the synchronous purchase. No listen(). */
+/** v1: the shared API without a prefix, the synchronous purchase and the shop page. No listen(). */
 export function createApp(deps: Deps): Express {
   return createHttpApp(deps, {
     prefix: '',
     readiness: defaultReadinessChecks(deps),
-    mountRoutes: (api) => api.use('/flashsale', purchaseRoutes(deps)),
+    mountRoutes: (api) => {
+      api.use('/flashsale', purchaseRoutes(deps));
+      // Last: only what no API route answers is looked up among the page's files.
+      api.use(shopPageRoutes(deps.config));
+    },
   });
 }

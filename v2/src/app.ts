@@ -11,6 +11,8 @@ export function createApp(deps: Deps, services: ApiServices, broadcaster: Broadc
   return createHttpApp(deps, {
     prefix: '/api',
     readiness: defaultReadinessChecks(deps),
+    // The shop page is served by v1; under `npm start` that is another origin.
+    crossOrigin: true,
     mountRoutes: (api) => {
       api.use('/flashsale', purchaseRoutes(deps, services));
       api.use('/announcements', announcementsRoutes(deps, broadcaster));

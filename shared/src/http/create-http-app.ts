@@ -4,6 +4,7 @@ import { authRoutes } from '../auth/auth.routes';
 import { ordersRoutes } from '../orders/orders.routes';
 import { productsRoutes } from '../products/products.routes';
 import { salesRoutes, type SaleHooks } from '../sales/sales.routes';
+import { crossOrigin } from './cross-origin';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { openApiRoutes } from './openapi.routes';
 import { opsRoutes, type ReadinessCheck } from './ops.routes';
@@ -16,6 +17,8 @@ export interface HttpAppOptions {
   /** Adds the version's own routes (purchase, ...) to the prefixed router. */
   mountRoutes: (api: Router) => void;
   saleHooks?: SaleHooks;
+  /** Answer browsers on other origins (v2: the shop page is served by v1). */
+  crossOrigin?: boolean;
 }
 
 /** The Express app both versions share: middleware, the common routes, errors. No listen(). */
@@ -30,6 +33,7 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  if (options.crossOrigin) app.use(crossOrigin);
   app.use(express.json({ limit: deps.config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(opsRoutes(deps, options.readiness));
   app.use(openApiRoutes());

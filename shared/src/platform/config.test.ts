@@ -56,3 +56,21 @@ describe('loadConfig and JWT_SECRET', () => {
     }).toThrow(TypeError);
   });
 });
+
+describe('loadConfig and PUBLIC_V2_URL (where the shop page finds v2)', () => {
+  it('defaults to empty, meaning the page reaches v2 on its own origin (behind nginx)', () => {
+    expect(loadConfig({}).PUBLIC_V2_URL).toBe('');
+    expect(loadConfig({ PUBLIC_V2_URL: '' }).PUBLIC_V2_URL).toBe('');
+  });
+
+  it('keeps an http(s) origin, normalised without a trailing slash', () => {
+    expect(loadConfig({ PUBLIC_V2_URL: 'http://localhost:3002/' }).PUBLIC_V2_URL).toBe('http://localhost:3002');
+    expect(loadConfig({ PUBLIC_V2_URL: 'https://Shop.Example.com' }).PUBLIC_V2_URL).toBe('https://shop.example.com');
+  });
+
+  it('refuses anything that is not an origin: a path, another scheme, credentials', () => {
+    for (const value of ['http://localhost:3002/api', 'ftp://localhost', 'localhost:3002', 'http://u:p@localhost:3002', 'http://x?y=1']) {
+      expect(problemsOf({ PUBLIC_V2_URL: value })).toEqual([expect.stringMatching(/^PUBLIC_V2_URL: /)]);
+    }
+  });
+});

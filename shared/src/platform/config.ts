@@ -3,6 +3,15 @@ import { z } from 'zod';
 
 const intFromEnv = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 
+/** An http(s) origin (no path): where a browser page finds another process; normalised to `scheme://host[:port]`. */
+const publicOrigin = z
+  .url({ protocol: /^https?$/, abort: true })
+  .refine((value) => {
+    const url = new URL(value);
+    return url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+  }, 'an origin only, such as http://localhost:3002 (no path, query or credentials)')
+  .transform((value) => new URL(value).origin);
+
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -34,6 +43,8 @@ const configSchema = z.object({
   RECONCILE_INTERVAL_MS: intFromEnv(2_000, 100),
   RECONCILE_MIN_AGE_MS: intFromEnv(3_000, 0),
   STOCK_EMIT_INTERVAL_MS: intFromEnv(100, 10),
+  // The shop page (served by v1): v2's origin for its API and Socket.io; '' = the page's own origin (behind nginx).
+  PUBLIC_V2_URL: publicOrigin.default(''),
 });
 
 export type Config = Readonly<

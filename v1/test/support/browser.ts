@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import pg from 'pg';
+import { chromium, type Browser } from 'playwright-core';
+
+const INSTALL_BROWSER = path.resolve(__dirname, '../../../scripts/install-browser.sh');
+
+/** Long enough for apt-get to fetch chromium on a fresh machine; instant when it is there. */
+export const BROWSER_SETUP_TIMEOUT_MS = 15 * 60_000;
+
+/**
+ * Debian's chromium driven by playwright-core (which cannot download its own browsers here);
+ * installed first if the machine lacks it.
+ */
+export async function launchChromium(): Promise<Browser> {
+  execFileSync(INSTALL_BROWSER, { stdio: ['ignore', 'inherit', 'inherit'], timeout: BROWSER_SETUP_TIMEOUT_MS });
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A database of its own for one test file run (created by the first createDeps), dropped afterwards. */
+export function scratchDatabase(label: string): { url: string; drop(): Promise<void> } {
+  const name = `flashfast_${label}_${process.pid}`;
+  return {
+    url: `postgres://postgres@127.0.0.1:5432/${name}`,
+    drop: async () => {
+      const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+      await admin.connect();
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
