@@ -12,8 +12,7 @@ async function takeDeadLetter(services: ApiServices, requestId: string): Promise
 }
 
 async function outcomeOf(deps: Deps, requestId: string): Promise<PurchaseOutcome> {
-  const { userId: _userId, ...outcome } = (await findOutcomes(deps.db, [requestId])).get(requestId)!;
-  return outcome;
+  return (await findOutcomes(deps.db, [requestId])).get(requestId)!.outcome;
 }
 
 /** Queues a dead-lettered request again, to be decided from scratch (stock permitting). */

@@ -47,6 +47,7 @@ export async function insertRequests(db: Queryable, requests: NewRequest[]): Pro
 interface OutcomeRow extends Partial<OrderRow> {
   request_id: string;
   request_user_id: string;
+  reservation: string | null;
   request_status: RequestStatus;
   error_code: string | null;
   dead_lettered_at: Date | null;
@@ -61,7 +62,7 @@ const toOutcome = (row: OutcomeRow): PurchaseOutcome => ({
 });
 
 const SELECT_OUTCOMES = `SELECT r.id AS request_id, r.user_id AS request_user_id, r.status AS request_status,
-    r.error_code, r.dead_lettered_at, ${ORDER_COLUMNS}
+    r.error_code, r.dead_lettered_at, r.reservation, ${ORDER_COLUMNS}
   FROM purchase_requests r LEFT JOIN orders o ON o.id = r.order_id`;
 
 /** The request as its owner sees it; undefined for anybody else (never reveal existence). */
@@ -70,9 +71,18 @@ export async function findOutcome(db: Queryable, requestId: string, userId: stri
   return rows[0] && toOutcome(rows[0]);
 }
 
-export async function findOutcomes(db: Queryable, requestIds: string[]): Promise<Map<string, PurchaseOutcome & { userId: string }>> {
+/** What the worker needs beyond the buyer's view: whose request, and which reservation confirmed it. */
+export interface StoredOutcome {
+  outcome: PurchaseOutcome;
+  userId: string;
+  reservation: string | null;
+}
+
+export async function findOutcomes(db: Queryable, requestIds: string[]): Promise<Map<string, StoredOutcome>> {
   const { rows } = await db.query<OutcomeRow>(`${SELECT_OUTCOMES} WHERE r.id = ANY($1::uuid[])`, [requestIds]);
-  return new Map(rows.map((row) => [row.request_id, { ...toOutcome(row), userId: row.request_user_id }]));
+  return new Map(
+    rows.map((row) => [row.request_id, { outcome: toOutcome(row), userId: row.request_user_id, reservation: row.reservation }]),
+  );
 }
 
 export interface StoredRequest extends NewRequest {

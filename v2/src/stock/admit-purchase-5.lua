@@ -4,13 +4,15 @@
   KEYS[1] meta     hash: active (0/1), start, end (epoch ms), max (per user)
   KEYS[2] stock    units left to reserve
   KEYS[3] held     hash: user -> units reserved or confirmed
-  KEYS[4] pending  hash: user -> units in accepted, undecided requests
+  KEYS[4] pending  hash: user -> units in accepted, undecided requests; field '*' -> their sum
   KEYS[5] requests hash: dedup field -> "<requestId>:<quantity>"
   ARGV[1] user id, ARGV[2] quantity, ARGV[3] new request id, ARGV[4] dedup field
 
   Returns {'MISSING'} (counters must be rebuilt first), {'EXISTING', value},
   {'REFUSED', code} or {'ACCEPTED', acceptedAtMs}. Checks everything before writing anything;
   the sale window is judged by the Redis clock, one clock for every API instance.
+  An accepted request claims its units: once every unit is reserved or claimed by a request still
+  in the queue, buyers get SOLD_OUT at once instead of a place in a queue that cannot serve them.
 ]=]
 local meta = redis.call('HMGET', KEYS[1], 'active', 'start', 'end', 'max')
 local stock = redis.call('GET', KEYS[2])
@@ -25,11 +27,13 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 if meta[1] ~= '1' then return {'REFUSED', 'SALE_INACTIVE'} end
 if now < tonumber(meta[2]) then return {'REFUSED', 'SALE_NOT_STARTED'} end
 if now >= tonumber(meta[3]) then return {'REFUSED', 'SALE_ENDED'} end
-if tonumber(stock) < quantity then return {'REFUSED', 'SOLD_OUT'} end
+local claimed = tonumber(redis.call('HGET', KEYS[4], '*') or '0')
+if tonumber(stock) - claimed < quantity then return {'REFUSED', 'SOLD_OUT'} end
 local held = tonumber(redis.call('HGET', KEYS[3], user) or '0')
 local pending = tonumber(redis.call('HGET', KEYS[4], user) or '0')
 if held + pending + quantity > tonumber(meta[4]) then return {'REFUSED', 'LIMIT_EXCEEDED'} end
 
 redis.call('HINCRBY', KEYS[4], user, quantity)
+redis.call('HINCRBY', KEYS[4], '*', quantity)
 redis.call('HSET', KEYS[5], ARGV[4], ARGV[3] .. ':' .. ARGV[2])
 return {'ACCEPTED', tostring(now)}

@@ -2,9 +2,9 @@
   The worker's decision for one queued request: reserve the units, or refuse for good.
 
   KEYS[1] meta, KEYS[2] stock, KEYS[3] held, KEYS[4] pending, KEYS[5] requests (see admit-purchase)
-  KEYS[6] decided  hash: request id -> "R:<quantity>" reserved | "F:<code>" refused | "X" released
+  KEYS[6] decided  hash: request id -> "R:<quantity>:<token>" reserved | "F:<code>" refused | "X" released
   ARGV[1] request id, ARGV[2] user id, ARGV[3] quantity, ARGV[4] accepted-at (Redis ms),
-  ARGV[5] dedup field
+  ARGV[5] dedup field, ARGV[6] this run's reservation token
 
   Returns {'DECIDED', marker} when this request was decided before (a re-run after a crash),
   {'MISSING'} when the counters are gone, {'FAILED', code}, or {'RESERVED', unitsLeft}.
@@ -29,6 +29,8 @@ end
 -- The request is no longer pending, whatever the outcome.
 local pending = tonumber(redis.call('HGET', KEYS[4], user) or '0')
 if pending > 0 then redis.call('HINCRBY', KEYS[4], user, -math.min(pending, quantity)) end
+local claimed = tonumber(redis.call('HGET', KEYS[4], '*') or '0')
+if claimed > 0 then redis.call('HINCRBY', KEYS[4], '*', -math.min(claimed, quantity)) end
 if string.sub(ARGV[5], 1, 4) == 'dup:' then redis.call('HDEL', KEYS[5], ARGV[5]) end
 
 if code then
@@ -37,5 +39,5 @@ if code then
 end
 local left = redis.call('DECRBY', KEYS[2], quantity)
 redis.call('HINCRBY', KEYS[3], user, quantity)
-redis.call('HSET', KEYS[6], ARGV[1], 'R:' .. quantity)
+redis.call('HSET', KEYS[6], ARGV[1], 'R:' .. quantity .. ':' .. ARGV[6])
 return {'RESERVED', tostring(left)}

@@ -39,6 +39,7 @@ for _, request in ipairs(snapshot.queued) do
     redis.call('HINCRBY', KEYS[3], request[2], request[3])
   elseif not marker then
     redis.call('HINCRBY', KEYS[4], request[2], request[3])
+    redis.call('HINCRBY', KEYS[4], '*', request[3])
     if string.sub(request[4], 1, 4) == 'dup:' then
       redis.call('HSET', KEYS[5], request[4], request[1] .. ':' .. request[3])
     end

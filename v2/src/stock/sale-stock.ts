@@ -85,7 +85,8 @@ export class SaleStock {
     ]);
   }
 
-  async decide(ref: PurchaseRef, acceptedAt: number): Promise<Decision> {
+  /** `token` names this run's reservation; a re-run finds the earlier run's token in the marker. */
+  async decide(ref: PurchaseRef, acceptedAt: number, token: string): Promise<Decision> {
     const k = this.keys(ref.eventId);
     const reply = (await this.run('decidePurchase', [k.meta, k.stock, k.held, k.pending, k.requests, k.decided], [
       ref.requestId,
@@ -93,6 +94,7 @@ export class SaleStock {
       ref.quantity,
       acceptedAt,
       dedupField(ref.userId, ref.quantity, ref.idempotencyKey),
+      token,
     ])) as string[];
     switch (reply[0]) {
       case 'MISSING':
@@ -106,10 +108,10 @@ export class SaleStock {
     }
   }
 
-  /** Gives back a live reservation's units; true when units went back. */
-  async release(ref: Pick<PurchaseRef, 'requestId' | 'userId' | 'eventId'>): Promise<boolean> {
+  /** Gives back a live reservation's units (only the one named `token`, if given); true when units went back. */
+  async release(ref: Pick<PurchaseRef, 'requestId' | 'userId' | 'eventId'>, token = ''): Promise<boolean> {
     const k = this.keys(ref.eventId);
-    return (await this.run('releaseReservation', [k.stock, k.held, k.decided], [ref.requestId, ref.userId])) === 1;
+    return (await this.run('releaseReservation', [k.stock, k.held, k.decided], [ref.requestId, ref.userId, token])) === 1;
   }
 
   /** Forgets a request's decision so that it can be decided again (replay from the dead-letter queue). */

@@ -7,6 +7,8 @@
 local mapped = redis.call('HGET', KEYS[2], ARGV[4])
 if mapped ~= ARGV[3] .. ':' .. ARGV[2] then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[4])
-local pending = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
-redis.call('HINCRBY', KEYS[1], ARGV[1], -math.min(pending, tonumber(ARGV[2])))
+for _, field in ipairs({ARGV[1], '*'}) do
+  local pending = tonumber(redis.call('HGET', KEYS[1], field) or '0')
+  redis.call('HINCRBY', KEYS[1], field, -math.min(pending, tonumber(ARGV[2])))
+end
 return 1

@@ -56,7 +56,7 @@ export async function takeFromSales(client: DbClient, totals: Map<string, number
 }
 
 /** One order per request, priced from the sale, and the requests marked confirmed, in one statement. */
-export async function placeOrders(client: DbClient, jobs: PurchaseJob[]): Promise<void> {
+export async function placeOrders(client: DbClient, jobs: (PurchaseJob & { reservation: string })[]): Promise<void> {
   await client.query(
     `WITH placed AS (
        INSERT INTO orders (user_id, product_id, event_id, quantity, unit_price, total_price, request_id)
@@ -64,9 +64,17 @@ export async function placeOrders(client: DbClient, jobs: PurchaseJob[]): Promis
        FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[]) AS t(request_id, user_id, event_id, quantity)
        JOIN flash_sale_events e ON e.id = t.event_id
        RETURNING id, request_id)
-     UPDATE purchase_requests r SET status = 'confirmed', order_id = placed.id, decided_at = now()
-     FROM placed WHERE r.id = placed.request_id`,
-    [jobs.map((j) => j.requestId), jobs.map((j) => j.userId), jobs.map((j) => j.eventId), jobs.map((j) => j.quantity)],
+     UPDATE purchase_requests r
+     SET status = 'confirmed', order_id = placed.id, decided_at = now(), reservation = t.reservation
+     FROM placed JOIN unnest($1::uuid[], $5::text[]) AS t(request_id, reservation) ON t.request_id = placed.request_id
+     WHERE r.id = placed.request_id`,
+    [
+      jobs.map((j) => j.requestId),
+      jobs.map((j) => j.userId),
+      jobs.map((j) => j.eventId),
+      jobs.map((j) => j.quantity),
+      jobs.map((j) => j.reservation),
+    ],
   );
 }
 
