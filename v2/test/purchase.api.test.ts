@@ -143,3 +143,20 @@ describe('v2 stale tokens', () => {
     expect(await requestRows(sale.id)).toBe(1);
   });
 });
+
+describe('v2 refusal precedence', () => {
+  it('a quantity above maxPerUser is LIMIT_EXCEEDED even when the stock could not cover it either, as in v1', async () => {
+    const sale = await createSale(stack.deps, { units: 2, maxPerUser: 3 });
+    const buyer = await createUser(stack.deps);
+    const refused = await purchase(stack.url, sale.id, buyer.token, 4);
+    expect(refused.body.error?.code).toBe('LIMIT_EXCEEDED');
+  });
+
+  it('an admin whose account was deleted cannot announce: 401, never a 500', async () => {
+    const ghost = await createUser(stack.deps, 'admin');
+    await stack.deps.db.query('DELETE FROM users WHERE id = $1', [ghost.id]);
+    const response = await call(stack.url, 'POST', '/api/announcements', { token: ghost.token, body: { message: 'hello' } });
+    expect(response.status).toBe(401);
+    expect(response.body).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+  });
+});

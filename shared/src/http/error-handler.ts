@@ -57,8 +57,9 @@ function fromDependencyError(error: { code?: string; name?: string; message?: st
 }
 
 /** A valid token for an account that no longer exists trips a users foreign key: the caller is unknown. */
-function fromDatabaseError(error: { code?: string; constraint?: string }): AppError | undefined {
-  if (error.code === '23503' && /_user_id_fkey$/.test(error.constraint ?? '')) {
+function fromDatabaseError(error: { code?: string; detail?: string }): AppError | undefined {
+  // Any reference to users (orders.user_id, announcements.created_by, ...), whatever the column.
+  if (error.code === '23503' && /is not present in table "users"/.test(error.detail ?? '')) {
     return new AppError('UNAUTHENTICATED', 'this account no longer exists');
   }
   return undefined;

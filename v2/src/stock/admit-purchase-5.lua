@@ -27,6 +27,8 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 if meta[1] ~= '1' then return {'REFUSED', 'SALE_INACTIVE'} end
 if now < tonumber(meta[2]) then return {'REFUSED', 'SALE_NOT_STARTED'} end
 if now >= tonumber(meta[3]) then return {'REFUSED', 'SALE_ENDED'} end
+-- A quantity no user may ever buy is LIMIT_EXCEEDED whatever the stock, as in v1.
+if quantity > tonumber(meta[4]) then return {'REFUSED', 'LIMIT_EXCEEDED'} end
 local claimed = tonumber(redis.call('HGET', KEYS[4], '*') or '0')
 if tonumber(stock) - claimed < quantity then return {'REFUSED', 'SOLD_OUT'} end
 local held = tonumber(redis.call('HGET', KEYS[3], user) or '0')

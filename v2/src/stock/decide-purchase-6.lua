@@ -22,6 +22,7 @@ local code = false
 if meta[1] ~= '1' then code = 'SALE_INACTIVE'
 elseif acceptedAt < tonumber(meta[2]) then code = 'SALE_NOT_STARTED'
 elseif acceptedAt >= tonumber(meta[3]) then code = 'SALE_ENDED'
+elseif quantity > tonumber(meta[4]) then code = 'LIMIT_EXCEEDED'
 elseif tonumber(stock) < quantity then code = 'SOLD_OUT'
 elseif held + quantity > tonumber(meta[4]) then code = 'LIMIT_EXCEEDED'
 end
