@@ -2,7 +2,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/shared', '<rootDir>/v1', '<rootDir>/v2', '<rootDir>/loadtest'],
+  // e2e/: the cluster behind a real nginx (scripts/cluster), *.e2e.test.ts.
+  roots: ['<rootDir>/shared', '<rootDir>/v1', '<rootDir>/v2', '<rootDir>/loadtest', '<rootDir>/e2e'],
   // loadtest/ is plain JavaScript like bench/: its unit tests are *.test.js.
   testMatch: ['**/*.test.ts', '<rootDir>/loadtest/**/*.test.js'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -1,9 +1,9 @@
 import request, { type Response, type Test } from 'supertest';
 import type { Deps } from '@flashfast/shared';
 import { createUser, type TestUser } from '../factories';
-import { serveApp, type ServedApp } from '../support/http';
+import type { ServedApp } from '../support/http';
 import { closeTestDeps, createTestDeps } from '../support/test-deps';
-import type { ContractTarget } from './target';
+import { serveTarget, type ContractTarget } from './target';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -26,7 +26,7 @@ export function useContractApi(target: ContractTarget, overrides: Record<string,
 
   beforeAll(async () => {
     state.deps = await (target.createDeps ?? createTestDeps)(overrides);
-    server = await serveApp(target.createApp(state.deps));
+    server = await serveTarget(target, state.deps);
     state.customer = await createUser(state.deps, 'customer', 'Customer');
     state.otherCustomer = await createUser(state.deps, 'customer', 'Other Customer');
     state.admin = await createUser(state.deps, 'admin', 'Admin');

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Deps } from '@flashfast/shared';
 import { createSale, createUser, type TestSale, type TestUser } from '../factories';
-import { serveApp, type ServedApp } from '../support/http';
+import type { ServedApp } from '../support/http';
 import { closeTestDeps, createTestDeps } from '../support/test-deps';
 import type { SecurityTarget } from './target';
+import { serveTarget } from '../contract/target';
 
 export type Caller = 'anonymous' | 'customer' | 'admin';
 export const CALLERS: readonly Caller[] = ['anonymous', 'customer', 'admin'];
@@ -32,7 +33,7 @@ export async function openWorld(target: SecurityTarget, overrides: Record<string
   const databaseUrl = overrides.DATABASE_URL ?? `postgres://postgres@127.0.0.1:5432/flashfast_test_sec_${randomUUID().slice(0, 8)}`;
   const ownsDatabase = overrides.DATABASE_URL === undefined;
   const deps = await (target.createDeps ?? createTestDeps)({ ...overrides, DATABASE_URL: databaseUrl });
-  const server: ServedApp = await serveApp(target.createApp(deps));
+  const server: ServedApp = await serveTarget(target, deps);
   const [customer, admin] = await Promise.all([createUser(deps, 'customer'), createUser(deps, 'admin')]);
   const { rows } = await deps.db.query<{ id: string }>(
     `INSERT INTO products (name, price, stock) VALUES ('Security product', 10, 50) RETURNING id`,

@@ -7,7 +7,7 @@ import { createApiServices, silentBroadcaster, type ApiServices } from '../../sr
 const servicesByDeps = new Map<Deps, ApiServices[]>();
 
 /** v2 for the shared suites: its app under /api, with its queue connections closed afterwards. */
-export const v2Target: ContractTarget = {
+export const v2Target = {
   name: 'v2',
   prefix: '/api',
   createApp: (deps) => {
@@ -20,4 +20,4 @@ export const v2Target: ContractTarget = {
     servicesByDeps.delete(deps);
     await closeTestDeps(deps);
   },
-};
+} satisfies ContractTarget;

@@ -1,0 +1,57 @@
+// Types of scripts/cluster/index.js for the TypeScript e2e tests.
+import type { ChildProcess } from 'node:child_process';
+
+export interface ClusterOptions {
+  /** v1 API instances (default 2, at least 1). */
+  v1?: number;
+  /** v2 API instances (default 2, at least 1). */
+  v2?: number;
+  /** v2 workers (default 2). */
+  workers?: number;
+  /** nginx's port (default 8080); 0 picks a free one. */
+  port?: number;
+  /** nginx's listen address (default 127.0.0.1); the instances always listen on loopback. */
+  host?: string;
+  /** Where nginx.conf, nginx's pid and temp files and every log go (default <repo>/.cluster). */
+  runDir?: string;
+  /** The environment every app process starts from (default process.env). */
+  baseEnv?: NodeJS.ProcessEnv;
+  /** Settings on top of baseEnv for every app process (DATABASE_URL, REDIS_KEY_PREFIX, ...). */
+  env?: Record<string, string>;
+  /** How long each process may take to answer /readyz (default 60 s). */
+  readyTimeoutMs?: number;
+  /** Aborts the start-up: what was started is stopped and startCluster rejects. */
+  signal?: AbortSignal;
+}
+
+export interface ClusterProcess {
+  name: string;
+  role: 'v1' | 'v2' | 'worker' | 'nginx';
+  port: number;
+  /** http://127.0.0.1:<port>, the process itself, not through nginx. */
+  url: string;
+  child: ChildProcess;
+  logFile: string;
+  /** Resolves with the exit code or signal name. */
+  exited: Promise<number | string | null>;
+  running(): boolean;
+}
+
+export interface Cluster {
+  /** nginx: the one entry point. */
+  baseUrl: string;
+  runDir: string;
+  /** The secret every instance signs and verifies tokens with. */
+  jwtSecret: string;
+  /** The environment the app processes got (without PORT). */
+  env: NodeJS.ProcessEnv;
+  nginx: ClusterProcess;
+  /** The v1, v2 and worker processes. */
+  processes: ClusterProcess[];
+  /** Stops nginx (SIGQUIT, then SIGTERM), then every app process (SIGTERM, SIGKILL after 15 s). Idempotent. */
+  stop(): Promise<void>;
+}
+
+export function startCluster(options?: ClusterOptions): Promise<Cluster>;
+export function findNginx(): string;
+export const ROOT: string;

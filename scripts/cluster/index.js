@@ -1,0 +1,145 @@
+// The local cluster as a library (`npm run cluster` and the e2e tests): N v1 and N v2 instances
+// and M workers from the compiled dist/, each on its own loopback port behind one nginx.
+const { randomBytes } = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { renderLoopbackConfig } = require('./nginx-config');
+const { assertPortFree, freePorts, runToCompletion, startProcess, stopProcess, signalGroup, waitUntilReady } = require('./processes');
+
+const ROOT = path.resolve(__dirname, '../..');
+const PROGRAMS = {
+  migrate: 'shared/dist/cli/migrate.js',
+  v1: 'v1/dist/main.js',
+  v2: 'v2/dist/main-api.js',
+  worker: 'v2/dist/main-worker.js',
+};
+
+/** nginx from PATH, or where Debian puts it (/usr/sbin is not on every user's PATH). */
+function findNginx() {
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin'];
+  const found = dirs.map((dir) => path.join(dir, 'nginx')).find((file) => {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (!found) throw new Error('nginx is not installed: run scripts/install-system-deps.sh nginx');
+  return found;
+}
+
+/** Two clusters in one run directory would overwrite each other's config and logs. */
+function refuseIfRunning(runDir) {
+  let pid;
+  try {
+    pid = Number(fs.readFileSync(path.join(runDir, 'nginx.pid'), 'utf8'));
+    process.kill(pid, 0);
+  } catch {
+    return; // no pid file, or its nginx is gone
+  }
+  throw new Error(`a cluster is already running in ${runDir} (nginx pid ${pid}): stop it first`);
+}
+
+const count = (value, name, min) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got ${value}`);
+  return n;
+};
+
+/**
+ * Starts the cluster and resolves once every process answers /readyz and nginx answers /healthz.
+ * On failure everything started so far is stopped before the error is thrown.
+ * @param {import('./index').ClusterOptions} [options]
+ * @returns {Promise<import('./index').Cluster>}
+ */
+async function startCluster(options = {}) {
+  const sizes = {
+    v1: count(options.v1 ?? 2, 'v1', 1),
+    v2: count(options.v2 ?? 2, 'v2', 1),
+    worker: count(options.workers ?? 2, 'workers', 0),
+  };
+  const host = options.host ?? '127.0.0.1';
+  const runDir = path.resolve(options.runDir ?? path.join(ROOT, '.cluster'));
+  const readyTimeoutMs = options.readyTimeoutMs ?? 60_000;
+  const nginx = findNginx();
+  for (const program of Object.values(PROGRAMS)) {
+    if (!fs.existsSync(path.join(ROOT, program))) throw new Error(`${program} is missing: run npm run build first`);
+  }
+  refuseIfRunning(runDir);
+  fs.mkdirSync(path.join(runDir, 'logs'), { recursive: true });
+  // Under root, nginx's workers run as nobody and write their temp files (large request bodies) here.
+  if (process.getuid?.() === 0) fs.chmodSync(runDir, 0o755);
+
+  const baseEnv = { ...(options.baseEnv ?? process.env), ...options.env };
+  const jwtSecret = baseEnv.JWT_SECRET || randomBytes(48).toString('base64url');
+  // One secret for all (a token from any instance works on every other) and one proxy hop: nginx.
+  const appEnv = { ...baseEnv, JWT_SECRET: jwtSecret, HOST: '127.0.0.1', TRUST_PROXY_HOPS: '1' };
+  const processes = [];
+  let nginxProcess;
+  let stopping;
+
+  const killAllNow = () => [...processes, nginxProcess].filter(Boolean).forEach((proc) => signalGroup(proc, 'SIGKILL'));
+  // Last resort when the supervisor exits without stop() (an uncaught error): no orphans.
+  process.on('exit', killAllNow);
+
+  const stop = () =>
+    (stopping ??= (async () => {
+      // nginx first, so no new request reaches an instance that is shutting down: gracefully
+      // (requests under way finish), then fast, as an open WebSocket would hold it 10 s.
+      if (nginxProcess) await stopProcess(nginxProcess, [['SIGQUIT', 2_000], ['SIGTERM', 5_000]]);
+      await Promise.all(processes.map((proc) => stopProcess(proc, [['SIGTERM', 15_000]])));
+      process.removeListener('exit', killAllNow);
+    })());
+
+  try {
+    const log = (name) => path.join(runDir, 'logs', `${name}.log`);
+    const roles = Object.entries(sizes).flatMap(([role, n]) => Array.from({ length: n }, (_, i) => ({ role, index: i + 1 })));
+    const [entryPort, ...ports] = await freePorts(roles.length + 1);
+    const port = options.port === undefined ? 8080 : options.port === 0 ? entryPort : options.port;
+    await assertPortFree(host, port);
+
+    await runToCompletion({
+      name: 'migrate',
+      command: process.execPath,
+      args: [path.join(ROOT, PROGRAMS.migrate)],
+      env: appEnv,
+      logFile: log('migrate'),
+    });
+
+    options.signal?.throwIfAborted();
+    roles.forEach(({ role, index }, i) => {
+      const name = `${role}-${index}`;
+      const proc = startProcess({
+        name,
+        command: process.execPath,
+        args: [path.join(ROOT, PROGRAMS[role])],
+        env: { ...appEnv, PORT: String(ports[i]) },
+        logFile: log(name),
+      });
+      processes.push(Object.assign(proc, { role, port: ports[i], url: `http://127.0.0.1:${ports[i]}` }));
+    });
+    await Promise.all(processes.map((proc) => waitUntilReady(proc, `${proc.url}/readyz`, readyTimeoutMs, options.signal)));
+
+    const addresses = (role) => processes.filter((proc) => proc.role === role).map((proc) => `127.0.0.1:${proc.port}`);
+    const configFile = path.join(runDir, 'nginx.conf');
+    fs.writeFileSync(configFile, renderLoopbackConfig({ port, host, v1: addresses('v1'), v2: addresses('v2') }));
+    nginxProcess = startProcess({
+      name: 'nginx',
+      command: nginx,
+      args: ['-p', `${runDir}/`, '-c', configFile, '-e', 'stderr', '-g', 'daemon off;'],
+      env: { PATH: process.env.PATH },
+      logFile: log('nginx'),
+    });
+    const baseUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+    Object.assign(nginxProcess, { role: 'nginx', port, url: baseUrl });
+    await waitUntilReady(nginxProcess, `${baseUrl}/healthz`, readyTimeoutMs, options.signal);
+
+    return { baseUrl, runDir, jwtSecret, env: appEnv, nginx: nginxProcess, processes, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+module.exports = { startCluster, findNginx, ROOT };

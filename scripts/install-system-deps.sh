@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The system packages the project needs beyond Node, PostgreSQL and Redis, from Debian:
+#   nginx           the load balancer of `npm run cluster` and of the e2e tests
+#   docker-compose  only to validate docker-compose.yml (`docker-compose config -q`) in CI
+# Usage: scripts/install-system-deps.sh [nginx] [docker-compose]   (no argument: both)
+# Idempotent and silent when everything is already there; needs root (or sudo) otherwise.
+set -euo pipefail
+
+wanted=("$@")
+[ ${#wanted[@]} -eq 0 ] && wanted=(nginx docker-compose)
+
+missing=()
+for tool in "${wanted[@]}"; do
+  case "$tool" in
+    nginx | docker-compose) ;;
+    *) echo "install-system-deps: unknown tool '$tool' (expected nginx or docker-compose)" >&2; exit 2 ;;
+  esac
+  # nginx lives in /usr/sbin, which is not on every user's PATH.
+  command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "install-system-deps: need root to install ${missing[*]}" >&2; exit 1; }
+  sudo=(sudo)
+fi
+
+echo "installing ${missing[*]} (apt-get)..."
+export DEBIAN_FRONTEND=noninteractive
+# Lists may be missing or stale on a fresh machine; refresh only when the package is unknown.
+if ! apt-cache show "${missing[@]}" >/dev/null 2>&1; then
+  "${sudo[@]}" apt-get update -qq -o DPkg::Lock::Timeout=300
+fi
+# --no-install-recommends: no system-wide nginx site or extra modules we would not use.
+"${sudo[@]}" apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends "${missing[@]}" >/dev/null
+echo "installed ${missing[*]}"
