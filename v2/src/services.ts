@@ -1,6 +1,7 @@
 import type { Batcher, Deps } from '@flashfast/shared';
 import { createPurchaseQueues, createQueueConnection, type PurchaseQueues } from './queues/purchase-queue';
 import { QueueDepth } from './queues/queue-depth';
+import type { AcceptDeps } from './purchases/accept-purchase';
 import type { NewRequest } from './purchases/purchase-requests.repository';
 import { createRequestIntake, type IntakeResult } from './purchases/request-intake';
 import type { StockUpdate } from './realtime/rooms';
@@ -16,7 +17,7 @@ export interface Broadcaster {
 export const silentBroadcaster: Broadcaster = { stock: () => undefined, purchase: () => undefined, announcement: () => undefined };
 
 /** The v2 API's own parts beyond the shared Deps. */
-export interface ApiServices {
+export interface ApiServices extends AcceptDeps {
   queues: PurchaseQueues;
   stock: SaleStock;
   intake: Batcher<NewRequest, IntakeResult>;
@@ -27,11 +28,14 @@ export interface ApiServices {
 export function createApiServices(deps: Deps): ApiServices {
   const connection = createQueueConnection(deps.config, 'api-queues');
   const queues = createPurchaseQueues(deps.config, connection);
-  const intake = createRequestIntake(deps, queues);
+  const stock = new SaleStock(deps.redis, deps.db, deps.config.REDIS_KEY_PREFIX);
+  const intake = createRequestIntake(deps, queues, stock);
   const queueDepth = new QueueDepth(queues.purchases, deps.config.QUEUE_MAX_DEPTH);
   return {
+    db: deps.db,
+    orphanAfterMs: deps.config.ORPHAN_AFTER_MS,
     queues,
-    stock: new SaleStock(deps.redis, deps.db, deps.config.REDIS_KEY_PREFIX),
+    stock,
     intake,
     queueDepth,
     close: async () => {

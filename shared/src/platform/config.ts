@@ -42,6 +42,7 @@ const configSchema = z.object({
   ACCEPT_BATCH_MAX: intFromEnv(500, 1),
   RECONCILE_INTERVAL_MS: intFromEnv(2_000, 100),
   RECONCILE_MIN_AGE_MS: intFromEnv(3_000, 0),
+  ORPHAN_AFTER_MS: intFromEnv(10_000, 100),
   STOCK_EMIT_INTERVAL_MS: intFromEnv(100, 10),
   // The shop page (served by v1): v2's origin for its API and Socket.io; '' = the page's own origin (behind nginx).
   PUBLIC_V2_URL: publicOrigin.default(''),

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, notFound, purchaseRefused, type Batcher } from '@flashfast/shared';
+import { AppError, notFound, purchaseRefused, type Batcher, type Queryable } from '@flashfast/shared';
 import type { QueueDepth } from '../queues/queue-depth';
-import type { SaleStock } from '../stock/sale-stock';
-import type { NewRequest } from './purchase-requests.repository';
+import type { Admission, PurchaseRef, SaleStock } from '../stock/sale-stock';
+import { findRequest, type NewRequest } from './purchase-requests.repository';
 import type { IntakeResult } from './request-intake';
 
 export interface AcceptDeps {
+  db: Queryable;
   stock: SaleStock;
   intake: Batcher<NewRequest, IntakeResult>;
   queueDepth: QueueDepth;
+  /** An admission whose row is still missing after this long was lost with its API instance. */
+  orphanAfterMs: number;
 }
 
 export interface AcceptInput {
@@ -24,7 +27,33 @@ export interface Accepted {
   replayed: boolean;
 }
 
-const unavailable = () => new AppError('UNAVAILABLE', 'stock counters are being rebuilt, try again shortly', undefined, 1);
+const tryAgainShortly = (why: string) => new AppError('UNAVAILABLE', `${why}, try again shortly`, undefined, 1);
+
+/** Admits in Redis; if Redis lost (or never had) this sale's counters, rebuilds them from PostgreSQL first, never guesses. */
+async function admit(deps: AcceptDeps, request: PurchaseRef): Promise<Admission> {
+  const admission = await deps.stock.admit(request);
+  if (admission.kind !== 'missing') return admission;
+  const rebuilt = await deps.stock.rebuildOrWait(request.eventId);
+  if (rebuilt === 'NO_SALE') throw notFound('flash-sale event');
+  if (rebuilt === 'BUSY') throw tryAgainShortly('stock counters are being rebuilt');
+  return deps.stock.admit(request);
+}
+
+/**
+ * A repeat of an admitted request whose row is not in PostgreSQL: it is being written right
+ * now (wait a moment), or its API instance died before writing it. Then the repeat takes over:
+ * the orphan's admission is undone, and true is returned so the caller admits afresh.
+ */
+async function isOrphanTakenOver(deps: AcceptDeps, input: AcceptInput, requestId: string): Promise<boolean> {
+  for (let waited = 0; waited < 1_000; waited += 50) {
+    if (await findRequest(deps.db, requestId)) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const age = await deps.stock.admissionAge(input.eventId, requestId);
+  if (age !== undefined && age < deps.orphanAfterMs) throw tryAgainShortly('the first request is still being recorded');
+  await deps.stock.undoAdmission({ ...input, requestId });
+  return true;
+}
 
 /**
  * v2 acceptance: refuse at once what needs no queue, otherwise record the request durably
@@ -35,17 +64,13 @@ export async function acceptPurchase(deps: AcceptDeps, input: AcceptInput): Prom
     throw new AppError('OVERLOADED', 'too many purchases waiting, try again shortly', undefined, 1);
   }
   const request = { ...input, requestId: randomUUID() };
-  let admission = await deps.stock.admit(request);
-  if (admission.kind === 'missing') {
-    // Redis lost (or never had) this sale's counters: rebuild from PostgreSQL, never guess.
-    const rebuilt = await deps.stock.rebuildOrWait(input.eventId);
-    if (rebuilt === 'NO_SALE') throw notFound('flash-sale event');
-    if (rebuilt === 'BUSY') throw unavailable();
-    admission = await deps.stock.admit(request);
+  let admission = await admit(deps, request);
+  if (admission.kind === 'existing' && admission.quantity === input.quantity && (await isOrphanTakenOver(deps, input, admission.requestId))) {
+    admission = await admit(deps, request);
   }
   switch (admission.kind) {
     case 'missing':
-      throw unavailable();
+      throw tryAgainShortly('stock counters are being rebuilt');
     case 'refused':
       throw purchaseRefused(admission.code);
     case 'existing':

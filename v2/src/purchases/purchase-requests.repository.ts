@@ -149,3 +149,8 @@ export async function existingUsers(db: Queryable, userIds: string[]): Promise<S
   const { rows } = await db.query<{ id: string }>('SELECT id FROM users WHERE id = ANY($1::uuid[])', [userIds]);
   return new Set(rows.map((row) => row.id));
 }
+
+export async function existingRequestIds(db: Queryable, requestIds: string[]): Promise<Set<string>> {
+  const { rows } = await db.query<{ id: string }>('SELECT id FROM purchase_requests WHERE id = ANY($1::uuid[])', [requestIds]);
+  return new Set(rows.map((row) => row.id));
+}

@@ -1,5 +1,6 @@
 import { createBatcher, type Batcher, type Deps } from '@flashfast/shared';
 import { purchaseJobOptions, type PurchaseQueues } from '../queues/purchase-queue';
+import type { SaleStock } from '../stock/sale-stock';
 import { existingUsers, insertRequests, type NewRequest } from './purchase-requests.repository';
 
 export type IntakeResult = 'queued' | 'key-conflict' | 'unknown-user';
@@ -9,13 +10,14 @@ export type IntakeResult = 'queued' | 'key-conflict' | 'unknown-user';
  * PostgreSQL, then one bulk add to BullMQ. The row comes first: if the add is lost (crash,
  * Redis down or flushed) the reconciler finds the row and queues it again.
  */
-export function createRequestIntake(deps: Deps, queues: PurchaseQueues): Batcher<NewRequest, IntakeResult> {
+export function createRequestIntake(deps: Deps, queues: PurchaseQueues, stock: SaleStock): Batcher<NewRequest, IntakeResult> {
   return createBatcher<NewRequest, IntakeResult>({
     maxSize: deps.config.ACCEPT_BATCH_MAX,
     concurrency: 2,
     flush: async (requests) => {
       const inserted = await insertRequests(deps.db, requests);
       const fresh = requests.filter((request) => inserted.has(request.requestId));
+      await markWritten(stock, fresh).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not clear written admissions'));
       try {
         await queues.purchases.addBulk(
           fresh.map((request) => ({
@@ -42,4 +44,11 @@ export function createRequestIntake(deps: Deps, queues: PurchaseQueues): Batcher
       });
     },
   });
+}
+
+/** Written rows are safe: their admissions need no sweeping (a failure here only delays that). */
+async function markWritten(stock: SaleStock, requests: NewRequest[]): Promise<void> {
+  const bySale = new Map<string, string[]>();
+  for (const request of requests) bySale.set(request.eventId, [...(bySale.get(request.eventId) ?? []), request.requestId]);
+  await Promise.all([...bySale].map(([eventId, ids]) => stock.admissionsWritten(eventId, ids)));
 }

@@ -9,6 +9,7 @@ export interface SaleKeys {
   pending: string;
   requests: string;
   decided: string;
+  admissions: string;
   rebuildLock: string;
 }
 
@@ -21,10 +22,14 @@ export function saleKeys(prefix: string, saleId: string): SaleKeys {
     pending: `${base}:pending`,
     requests: `${base}:requests`,
     decided: `${base}:decided`,
+    admissions: `${base}:admissions`,
     rebuildLock: `${base}:rebuild-lock`,
   };
 }
 
 /** The field that maps a repeated request to the first one: by Idempotency-Key, else by content. */
+/** The set of sales loaded into Redis, for the sweep of orphaned admissions. */
+export const loadedSalesKey = (prefix: string): string => `${prefix}loaded-sales`;
+
 export const dedupField = (userId: string, quantity: number, idempotencyKey?: string): string =>
   idempotencyKey === undefined ? `dup:${userId}:${quantity}` : `idem:${userId}:${idempotencyKey}`;

@@ -1,5 +1,6 @@
 import { isPurchaseRefusal, type Db, type PurchaseRefusal, type Redis } from '@flashfast/shared';
-import { dedupField, saleKeys, type SaleKeys } from './sale-keys';
+import { dedupField, loadedSalesKey, saleKeys, type SaleKeys } from './sale-keys';
+import { readSaleSettings, readSaleSnapshot, type SaleSettings } from './sale-snapshot.repository';
 import { stockScripts, type RunScript } from './stock-scripts';
 
 const KEEP_AFTER_END_MS = 24 * 3600 * 1000;
@@ -29,12 +30,13 @@ const asRefusal = (code: string | undefined): PurchaseRefusal => {
   return code;
 };
 
-interface SaleSettings {
-  is_active: boolean;
-  start_ms: string;
-  end_ms: string;
-  max_per_user: number;
-  available_stock: number;
+/** An admission whose request row was not yet seen in PostgreSQL. */
+export interface Admitted {
+  requestId: string;
+  userId: string;
+  quantity: number;
+  dedupField: string;
+  acceptedAt: number;
 }
 
 /** The sale's live counters in Redis: what the API admits and what the worker reserves. */
@@ -55,7 +57,7 @@ export class SaleStock {
 
   async admit(ref: PurchaseRef): Promise<Admission> {
     const k = this.keys(ref.eventId);
-    const reply = (await this.run('admitPurchase', [k.meta, k.stock, k.held, k.pending, k.requests], [
+    const reply = (await this.run('admitPurchase', [k.meta, k.stock, k.held, k.pending, k.requests, k.admissions], [
       ref.userId,
       ref.quantity,
       ref.requestId,
@@ -75,14 +77,46 @@ export class SaleStock {
     }
   }
 
-  async undoAdmission(ref: PurchaseRef): Promise<void> {
+  /** Takes an admission back; `field` defaults to the request's own dedup field. */
+  async undoAdmission(ref: PurchaseRef, field = dedupField(ref.userId, ref.quantity, ref.idempotencyKey)): Promise<void> {
     const k = this.keys(ref.eventId);
-    await this.run('undoAdmission', [k.pending, k.requests], [
-      ref.userId,
-      ref.quantity,
-      ref.requestId,
-      dedupField(ref.userId, ref.quantity, ref.idempotencyKey),
-    ]);
+    await this.run('undoAdmission', [k.pending, k.requests, k.admissions], [ref.userId, ref.quantity, ref.requestId, field]);
+  }
+
+  /** These requests' rows are in PostgreSQL: their admissions are no longer at risk. */
+  async admissionsWritten(eventId: string, requestIds: string[]): Promise<void> {
+    if (requestIds.length > 0) await this.redis.hdel(this.keys(eventId).admissions, ...requestIds);
+  }
+
+  /** Admissions older than `ageMs` (by the Redis clock) whose rows were not seen written. */
+  async staleAdmissions(eventId: string, ageMs: number): Promise<Admitted[]> {
+    const [now, entries] = await Promise.all([this.redisNow(), this.redis.hgetall(this.keys(eventId).admissions)]);
+    return Object.entries(entries)
+      .filter(([requestId]) => requestId !== '_')
+      .map(([requestId, value]) => {
+        const [acceptedAt, userId, quantity, ...field] = value.split('|');
+        return { requestId, userId: userId!, quantity: Number(quantity), dedupField: field.join('|'), acceptedAt: Number(acceptedAt) };
+      })
+      .filter((admitted) => now - admitted.acceptedAt >= ageMs);
+  }
+
+  /** How long ago (Redis clock) this request was admitted, if its row was not seen written yet. */
+  async admissionAge(eventId: string, requestId: string): Promise<number | undefined> {
+    const [now, entry] = await Promise.all([this.redisNow(), this.redis.hget(this.keys(eventId).admissions, requestId)]);
+    return entry === null ? undefined : now - Number(entry.split('|')[0]);
+  }
+
+  private async redisNow(): Promise<number> {
+    const [seconds, micros] = await this.redis.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  }
+
+  async loadedSales(): Promise<string[]> {
+    return this.redis.smembers(loadedSalesKey(this.prefix));
+  }
+
+  async forgetLoadedSale(eventId: string): Promise<void> {
+    await this.redis.srem(loadedSalesKey(this.prefix), eventId);
   }
 
   /** `token` names this run's reservation; a re-run finds the earlier run's token in the marker. */
@@ -121,7 +155,7 @@ export class SaleStock {
 
   /** PostgreSQL refused a reservation as sold out: if it has nothing left, neither has Redis. */
   async syncSoldOut(eventId: string): Promise<void> {
-    const settings = await this.readSettings(eventId);
+    const settings = await readSaleSettings(this.db, eventId);
     if (settings?.available_stock === 0) await this.redis.set(this.keys(eventId).stock, 0, 'XX');
   }
 
@@ -132,7 +166,7 @@ export class SaleStock {
 
   /** After an admin created or changed the sale: settings now, counters if they are not there yet. */
   async loadSale(eventId: string): Promise<void> {
-    const settings = await this.readSettings(eventId);
+    const settings = await readSaleSettings(this.db, eventId);
     if (!settings) return;
     await this.writeSettings(eventId, settings, '');
     if ((await this.unitsLeft(eventId)) === undefined) await this.rebuild(eventId);
@@ -149,31 +183,10 @@ export class SaleStock {
     try {
       const client = await this.db.connect();
       try {
-        // One snapshot for settings, confirmed holdings and queued requests.
-        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        const settings = await this.readSettings(eventId, client);
-        if (!settings) return 'NO_SALE';
-        const held = await client.query<{ user_id: string; quantity: number }>(
-          'SELECT user_id, quantity FROM event_user_quotas WHERE event_id = $1 AND quantity > 0',
-          [eventId],
-        );
-        const requests = await client.query<{ id: string; user_id: string; quantity: number; idempotency_key: string | null; status: string }>(
-          `SELECT id, user_id, quantity, idempotency_key, status FROM purchase_requests
-           WHERE event_id = $1 AND (status = 'queued' OR idempotency_key IS NOT NULL)`,
-          [eventId],
-        );
-        await client.query('COMMIT');
-        const field = (r: { user_id: string; quantity: number; idempotency_key: string | null }) =>
-          dedupField(r.user_id, r.quantity, r.idempotency_key ?? undefined);
-        const snapshot = {
-          available: settings.available_stock,
-          held: held.rows.map((row) => [row.user_id, row.quantity]),
-          queued: requests.rows.filter((r) => r.status === 'queued').map((r) => [r.id, r.user_id, r.quantity, field(r)]),
-          keyed: requests.rows.filter((r) => r.idempotency_key !== null).map((r) => [field(r), `${r.id}:${r.quantity}`]),
-        };
-        return (await this.writeSettings(eventId, settings, JSON.stringify(snapshot))) as 'LOADED' | 'KEPT';
+        const read = await readSaleSnapshot(client, eventId);
+        if (!read) return 'NO_SALE';
+        return (await this.writeSettings(eventId, read.settings, JSON.stringify(read.snapshot))) as 'LOADED' | 'KEPT';
       } finally {
-        await client.query('ROLLBACK').catch(() => undefined);
         client.release();
       }
     } finally {
@@ -193,20 +206,11 @@ export class SaleStock {
     }
   }
 
-  private async readSettings(eventId: string, db: Pick<Db, 'query'> = this.db): Promise<SaleSettings | undefined> {
-    const { rows } = await db.query<SaleSettings>(
-      `SELECT is_active, (extract(epoch from start_time) * 1000)::bigint::text AS start_ms,
-              (extract(epoch from end_time) * 1000)::bigint::text AS end_ms, max_per_user, available_stock
-       FROM flash_sale_events WHERE id = $1`,
-      [eventId],
-    );
-    return rows[0];
-  }
-
   private async writeSettings(eventId: string, s: SaleSettings, snapshot: string): Promise<string> {
     const k = this.keys(eventId);
     const expireAt = Number(s.end_ms) + KEEP_AFTER_END_MS;
-    return (await this.run('loadSale', [k.meta, k.stock, k.held, k.pending, k.requests, k.decided], [
+    await this.redis.sadd(loadedSalesKey(this.prefix), eventId);
+    return (await this.run('loadSale', [k.meta, k.stock, k.held, k.pending, k.requests, k.decided, k.admissions], [
       s.is_active ? 1 : 0,
       s.start_ms,
       s.end_ms,

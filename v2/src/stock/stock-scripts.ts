@@ -6,11 +6,11 @@ import type { Redis } from '@flashfast/shared';
 const luaDir = path.resolve(__dirname, '../../src/stock');
 
 const SCRIPTS = {
-  admitPurchase: 'admit-purchase-5.lua',
-  undoAdmission: 'undo-admission-2.lua',
+  admitPurchase: 'admit-purchase-6.lua',
+  undoAdmission: 'undo-admission-3.lua',
   decidePurchase: 'decide-purchase-6.lua',
   releaseReservation: 'release-reservation-3.lua',
-  loadSale: 'load-sale-6.lua',
+  loadSale: 'load-sale-7.lua',
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;

@@ -37,7 +37,7 @@ export function startPurchaseWorker(deps: Deps): PurchaseWorker {
     maxStalledCount: 5,
   });
   worker.on('error', (error) => deps.logger.warn({ err: error }, 'worker connection error'));
-  const reconciler = startReconciler(deps, queues);
+  const reconciler = startReconciler(deps, queues, context.stock);
 
   return {
     worker,

@@ -2,10 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from '@flashfast/shared';
 import { purchaseJobOptions, type PurchaseQueues } from '../queues/purchase-queue';
 import { findStaleQueuedRequests, setDeadLettered } from '../purchases/purchase-requests.repository';
+import type { SaleStock } from '../stock/sale-stock';
+import { sweepOrphanedAdmissions } from './orphan-sweep';
+
+export interface ReconcilePass {
+  /** Requests queued again because their job was lost. */
+  requeued: number;
+  /** Admissions undone because their request row was never written. */
+  orphans: number;
+}
 
 export interface Reconciler {
-  /** One pass; returns how many requests were queued again. */
-  runOnce(): Promise<number>;
+  runOnce(): Promise<ReconcilePass>;
   stop(): Promise<void>;
 }
 
@@ -13,16 +21,17 @@ export interface Reconciler {
  * Keeps the promise of a 202 when Redis forgets: every undecided request in PostgreSQL
  * older than RECONCILE_MIN_AGE_MS must have a job; if it has none (Redis flushed or
  * restarted, a crash between the INSERT and the add), it is queued again under its own id.
+ * It also sweeps admissions orphaned by a dead API instance (see orphan-sweep.ts).
  * One process at a time does the pass (a Redis lock), every RECONCILE_INTERVAL_MS.
  */
-export function startReconciler(deps: Deps, queues: PurchaseQueues): Reconciler {
+export function startReconciler(deps: Deps, queues: PurchaseQueues, stock: SaleStock): Reconciler {
   const lockKey = `${deps.config.REDIS_KEY_PREFIX}reconciler-lock`;
   const owner = randomUUID();
-  let running: Promise<number> | undefined;
+  let running: Promise<ReconcilePass> | undefined;
 
-  async function pass(): Promise<number> {
+  async function pass(): Promise<ReconcilePass> {
     const interval = deps.config.RECONCILE_INTERVAL_MS;
-    if ((await deps.redis.set(lockKey, owner, 'PX', interval * 3, 'NX')) !== 'OK') return 0;
+    if ((await deps.redis.set(lockKey, owner, 'PX', interval * 3, 'NX')) !== 'OK') return { requeued: 0, orphans: 0 };
     let requeued = 0;
     try {
       const stale = await findStaleQueuedRequests(deps.db, deps.config.RECONCILE_MIN_AGE_MS, 1000);
@@ -37,8 +46,9 @@ export function startReconciler(deps: Deps, queues: PurchaseQueues): Reconciler 
           requeued += 1;
         }
       }
-      if (requeued > 0) deps.logger.warn({ requeued }, 'reconciler queued lost purchase requests again');
-      return requeued;
+      const orphans = await sweepOrphanedAdmissions(deps, stock);
+      if (requeued > 0 || orphans > 0) deps.logger.warn({ requeued, orphans }, 'reconciler repaired lost purchase requests');
+      return { requeued, orphans };
     } finally {
       if ((await deps.redis.get(lockKey)) === owner) await deps.redis.del(lockKey);
     }

@@ -6,6 +6,8 @@
   KEYS[3] held     hash: user -> units reserved or confirmed
   KEYS[4] pending  hash: user -> units in accepted, undecided requests; field '*' -> their sum
   KEYS[5] requests hash: dedup field -> "<requestId>:<quantity>"
+  KEYS[6] admissions hash: request id -> "<acceptedAtMs>|<user>|<quantity>|<dedup field>" until the
+          request's row is in PostgreSQL; what is left here long after was lost with its API instance
   ARGV[1] user id, ARGV[2] quantity, ARGV[3] new request id, ARGV[4] dedup field
 
   Returns {'MISSING'} (counters must be rebuilt first), {'EXISTING', value},
@@ -38,4 +40,5 @@ if held + pending + quantity > tonumber(meta[4]) then return {'REFUSED', 'LIMIT_
 redis.call('HINCRBY', KEYS[4], user, quantity)
 redis.call('HINCRBY', KEYS[4], '*', quantity)
 redis.call('HSET', KEYS[5], ARGV[4], ARGV[3] .. ':' .. ARGV[2])
+redis.call('HSET', KEYS[6], ARGV[3], now .. '|' .. user .. '|' .. ARGV[2] .. '|' .. ARGV[4])
 return {'ACCEPTED', tostring(now)}

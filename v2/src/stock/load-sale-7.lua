@@ -1,7 +1,8 @@
 --[=[
   Loads a sale into Redis: its settings always, its counters only when they are missing.
 
-  KEYS[1] meta, KEYS[2] stock, KEYS[3] held, KEYS[4] pending, KEYS[5] requests, KEYS[6] decided
+  KEYS[1] meta, KEYS[2] stock, KEYS[3] held, KEYS[4] pending, KEYS[5] requests, KEYS[6] decided,
+  KEYS[7] admissions
   ARGV[1] active (0/1), ARGV[2] start ms, ARGV[3] end ms, ARGV[4] max per user,
   ARGV[5] expire-at ms for every key, ARGV[6] JSON snapshot from PostgreSQL or '' (settings only):
     { available, held: [[user, units]], queued: [[requestId, user, units, dedupField]],
@@ -16,8 +17,8 @@ local expireAt = tonumber(ARGV[5])
 -- Every key expires a day after the sale ends. The hashes get a placeholder field so they exist,
 -- and keep this expiry, before the first purchase writes to them.
 local function expireAll()
-  for i = 3, 6 do redis.call('HSETNX', KEYS[i], '_', '0') end
-  for i = 1, 6 do redis.call('PEXPIREAT', KEYS[i], expireAt) end
+  for i = 3, 7 do redis.call('HSETNX', KEYS[i], '_', '0') end
+  for i = 1, 7 do redis.call('PEXPIREAT', KEYS[i], expireAt) end
 end
 if ARGV[6] == '' then
   expireAll()
@@ -29,7 +30,9 @@ if redis.call('EXISTS', KEYS[2]) == 1 then
 end
 
 local snapshot = cjson.decode(ARGV[6])
-redis.call('DEL', KEYS[3], KEYS[4])
+-- Admissions not yet written are forgotten with the pending units they counted: the counts
+-- now come from PostgreSQL alone.
+redis.call('DEL', KEYS[3], KEYS[4], KEYS[7])
 for _, entry in ipairs(snapshot.held) do redis.call('HINCRBY', KEYS[3], entry[1], entry[2]) end
 local inFlight = 0
 for _, request in ipairs(snapshot.queued) do
