@@ -31,10 +31,11 @@ async function breakOrderWrites(eventId: string): Promise<void> {
 
 const repairOrderWrites = () => stack.deps.db.query('DROP TRIGGER IF EXISTS fail_orders_for_test ON orders');
 
-async function waitForDeadLetters(count: number): Promise<Record<string, number>> {
+/** Waits until `count` jobs are dead-lettered and (BullMQ moves the job a moment later) failed. */
+async function waitForDeadLetters(count: number, failed = count): Promise<Record<string, number>> {
   for (let i = 0; i < 200; i++) {
     const queues = await call<Record<string, number>>(stack.url, 'GET', '/api/admin/queues', { token: admin.token });
-    if (queues.body.deadLettered === count) return queues.body;
+    if (queues.body.deadLettered === count && queues.body.failed === failed) return queues.body;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error('dead letters never arrived');
