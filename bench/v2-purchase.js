@@ -5,12 +5,13 @@
 // everything on 127.0.0.1, nothing left running. Settings: bench/lib/settings.js, plus
 // BENCH_V2_USERS, BENCH_SPIKE_BUYERS/STOCK/CONNECTIONS, BENCH_CPU_PROFILE_DIR (profiles the servers),
 // BENCH_TRACE_IO_DIR (times their queries), BENCH_WHAT_IF=jwt-keyobject (an experiment, see
-// bench/README.md), BENCH_V2_SKIP_SPIKE=1.
+// bench/README.md), BENCH_V2_NO_ANALYZE=1, BENCH_V2_SKIP_SPIKE=1.
 const os = require('node:os');
 const { URL } = require('node:url');
 const path = require('node:path');
 const { createSecretKey, randomBytes } = require('node:crypto');
 const bcrypt = require('bcryptjs');
+const pg = require('pg');
 const jwt = require('jsonwebtoken');
 const { loadSettings } = require('./lib/settings');
 const db = require('./lib/database');
@@ -78,6 +79,12 @@ function serverEnv(jwtSecret) {
   return { ...env, DATABASE_URL: databaseUrl, REDIS_URL: settings.redisUrl, REDIS_KEY_PREFIX: redisPrefix, JWT_SECRET: jwtSecret, QUEUE_MAX_DEPTH: '100000000', RATE_LIMIT_PURCHASE_MAX: '100000000' };
 }
 
+async function analyze(url) {
+  const client = new pg.Client({ connectionString: url, application_name: 'flashfast-bench' });
+  await client.connect();
+  await client.query('ANALYZE').finally(() => client.end());
+}
+
 async function main() {
   const s = settings;
   const results = { startedAt: new Date(startedAt).toISOString(), settings: { ...s, users: USERS, spike: SPIKE } };
@@ -108,7 +115,11 @@ async function main() {
   results.acceptanceRatio = results.acceptance.perSecond / results.baseline.perSecond;
   log(`bare Express: ${results.baseline.perSecond.toFixed(0)}/s; v2 acceptance is ${(100 * results.acceptanceRatio).toFixed(0)}% of it`);
 
-  // (2) the queue (warm-up and measured acceptance) is full and no worker ran: start one.
+  // (2) the queue (warm-up and measured acceptance) is full and no worker ran: start one. The
+  // seed analysed purchase_requests and orders while they were empty; autovacuum would have
+  // analysed them by now in real life. Without it (BENCH_V2_NO_ANALYZE=1) the worker's cached
+  // plans scan whole tables: see "Worker" in bench/README.md.
+  if (!process.env.BENCH_V2_NO_ANALYZE) await analyze(databaseUrl);
   await db.checkpoint(databaseUrl);
   let worker;
   const labels = { [process.pid]: 'bench' }; // the worker's pid joins once it is spawned
@@ -116,6 +127,7 @@ async function main() {
   results.worker = await timeWorkerDrain({
     databaseUrl,
     eventId: events.accept,
+    meter: () => cpuMeter(labels),
     startWorker: async () => {
       worker = await startServer('v2 worker', path.join(ROOT, 'v2/dist/main-worker.js'), env, { ready: false });
       labels[worker.child.pid] = 'v2 worker';
@@ -125,7 +137,7 @@ async function main() {
   await stopServer(worker);
   results.worker.tally = await db.saleTally(databaseUrl, events.accept);
   log(`v2 worker: ${results.worker.decided} decided in ${results.worker.wallSeconds.toFixed(1)} s from spawn, ${results.worker.perSecond?.toFixed(0)} orders/s from first to last decision`);
-  results.noop = await noopThroughput({ redisUrl: s.redisUrl, prefix: `${redisPrefix}noop`, jobs: results.worker.decided, concurrency: Number(env.WORKER_CONCURRENCY ?? 256), eventId: events.accept });
+  results.noop = await noopThroughput({ redisUrl: s.redisUrl, prefix: `${redisPrefix}noop`, jobs: results.worker.decided, concurrency: Number(env.WORKER_CONCURRENCY ?? 256), eventId: events.accept, meter: () => cpuMeter({ [process.pid]: 'no-op worker' }) });
   results.workerRatio = results.worker.perSecond / results.noop.perSecond;
   log(`BullMQ no-op: ${results.noop.completed} jobs at ${results.noop.perSecond.toFixed(0)}/s; the v2 worker is ${(100 * results.workerRatio).toFixed(0)}% of it`);
   await cleanUp();

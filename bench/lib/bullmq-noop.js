@@ -9,7 +9,7 @@ const { purchaseJobOptions } = require('../../v2/dist/queues/purchase-queue');
 const connect = (redisUrl) => new Redis(redisUrl, { maxRetriesPerRequest: null });
 
 /** Queues `jobs` purchase-shaped jobs, then times one Worker (no-op processor) until all are completed. */
-async function noopThroughput({ redisUrl, prefix, jobs, concurrency, eventId, timeoutMs = 120_000 }) {
+async function noopThroughput({ redisUrl, prefix, jobs, concurrency, eventId, meter, timeoutMs = 120_000 }) {
   const name = 'noop-purchases';
   const queueConnection = connect(redisUrl);
   const queue = new Queue(name, { connection: queueConnection, prefix });
@@ -29,6 +29,7 @@ async function noopThroughput({ redisUrl, prefix, jobs, concurrency, eventId, ti
   let firstAt;
   let resolveAll;
   const all = new Promise((resolve) => (resolveAll = resolve));
+  const stopMeter = meter?.();
   const startedAt = performance.now();
   const worker = new Worker(name, async () => undefined, { connection: workerConnection, prefix, concurrency });
   worker.on('completed', () => {
@@ -39,6 +40,7 @@ async function noopThroughput({ redisUrl, prefix, jobs, concurrency, eventId, ti
   const timer = setTimeout(resolveAll, timeoutMs);
   await all;
   const endedAt = performance.now();
+  const cpu = stopMeter?.();
   clearTimeout(timer);
   await worker.close();
   await queue.obliterate({ force: true }).catch(() => undefined);
@@ -50,6 +52,7 @@ async function noopThroughput({ redisUrl, prefix, jobs, concurrency, eventId, ti
     concurrency,
     seconds: (endedAt - startedAt) / 1000,
     perSecond: (completed * 1000) / (endedAt - startedAt),
+    cpu,
     perSecondAfterFirst: firstAt === undefined ? null : ((completed - 1) * 1000) / Math.max(1, endedAt - firstAt),
   };
 }

@@ -8,6 +8,8 @@ const ms = (v) => (v == null ? '-' : `${v.toFixed(1)} ms`);
 const sec = (v) => (v == null ? '-' : `${v.toFixed(2)} s`);
 const pct = (v) => (v == null ? '-' : `${(100 * v).toFixed(0)}%`);
 const met = (ok) => (ok ? 'MET' : 'NOT MET');
+/** Microseconds of one process group's CPU per unit of work: robust to other load on the machine. */
+const usPer = (cpu, group, perSecond) => (cpu?.cores?.[group] == null || !perSecond ? '-' : `${Math.round((cpu.cores[group] / perSecond) * 1e6)} us`);
 
 /** "v2 API 0.95 postgres 0.40 ...": average cores per process group during a measure. */
 const cores = (cpu) =>
@@ -30,11 +32,13 @@ function render(r) {
     `(1) acceptance: autocannon, ${s.connections} connections, ${s.seconds} s after ${s.warmupSeconds} s warm-up, every request a different user`,
     `  v2 POST /api/flashsale/:id/purchase  ${rate(a.perSecond)} 202s  p99 ${ms(a.latencyMs.allStatusesP99)}  other statuses ${JSON.stringify(Object.fromEntries(Object.entries(a.non201 ?? {}).filter(([k]) => k !== '202')))}  [${cores(a.cpu)}]`,
     `  bare Express 5 + express.json        ${rate(b.perSecond)} 201s  p50 ${ms(b.latencyMs.p50)} p99 ${ms(b.latencyMs.p99)}  [${cores(b.cpu)}]`,
+    `  CPU per request: v2 API ${usPer(a.cpu, 'v2 API', a.perSecond)} (Redis ${usPer(a.cpu, 'redis', a.perSecond)}, PostgreSQL ${usPer(a.cpu, 'postgres', a.perSecond)}), bare Express ${usPer(b.cpu, 'express', b.perSecond)}`,
     `  v2 / bare Express: ${pct(r.acceptanceRatio)} (target >= 70%: ${met(r.acceptanceRatio >= 0.7)})`,
     '',
     `(2) worker: one v2 worker started on a backlog of ${w.backlog.toLocaleString('en-US')} queued purchases (sale never sells out)`,
     `  v2 worker      ${rate(w.perSecond)} orders (first to last decision, ${sec(w.decidedSpanSeconds)}); ${rate(w.perSecondWall)} from spawn (${sec(w.wallSeconds)}, start-up included); ${w.confirmed} confirmed  [${cores(w.cpu)}]`,
-    `  BullMQ no-op   ${rate(r.noop.perSecond)} jobs (${r.noop.completed} jobs, concurrency ${r.noop.concurrency}, ${sec(r.noop.seconds)})`,
+    `  CPU per order while deciding: v2 worker ${usPer(w.cpuWhileDeciding, 'v2 worker', w.perSecond)}, Redis ${usPer(w.cpuWhileDeciding, 'redis', w.perSecond)}, PostgreSQL ${usPer(w.cpuWhileDeciding, 'postgres', w.perSecond)}  [${cores(w.cpuWhileDeciding)}]`,
+    `  BullMQ no-op   ${rate(r.noop.perSecond)} jobs (${r.noop.completed} jobs, concurrency ${r.noop.concurrency}, ${sec(r.noop.seconds)}); CPU per job: worker ${usPer(r.noop.cpu, 'no-op worker', r.noop.perSecond)}, Redis ${usPer(r.noop.cpu, 'redis', r.noop.perSecond)}  [${cores(r.noop.cpu)}]`,
     `  v2 worker / no-op: ${pct(r.workerRatio)}; target >= 10,000 orders/s: ${met(w.perSecond >= 10_000)}`,
     `  sale afterwards: sold ${w.tally.sold}, orders ${w.tally.orders}, balanced ${w.tally.balanced}`,
   ];

@@ -18,9 +18,10 @@ async function countRequests(client, eventId) {
 /**
  * `startWorker()` starts the worker process (resolves once spawned). Polls every 50 ms until the
  * event has no queued request left. Wall time counts from the spawn (process start-up included);
- * the processing rate counts from the first decision PostgreSQL records to the last.
+ * the processing rate counts from the first decision PostgreSQL records to the last. `meter()`,
+ * if given, starts a CPU meter at the first decision seen (see machine.js cpuMeter).
  */
-async function timeWorkerDrain({ databaseUrl, eventId, startWorker, timeoutMs = 180_000 }) {
+async function timeWorkerDrain({ databaseUrl, eventId, startWorker, meter, timeoutMs = 180_000 }) {
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'flashfast-bench' });
   await client.connect();
   try {
@@ -29,15 +30,20 @@ async function timeWorkerDrain({ databaseUrl, eventId, startWorker, timeoutMs = 
     const spawnedAt = performance.now();
     await startWorker();
     let firstDecisionAt;
+    let stopMeter;
     let now = before;
     const deadline = spawnedAt + timeoutMs;
     while (performance.now() < deadline) {
       now = await countRequests(client, eventId);
-      if (firstDecisionAt === undefined && now.decided > before.decided) firstDecisionAt = performance.now();
+      if (firstDecisionAt === undefined && now.decided > before.decided) {
+        firstDecisionAt = performance.now();
+        stopMeter = meter?.();
+      }
       if (now.decided >= now.total) break;
       await sleep(50);
     }
     const doneAt = performance.now();
+    const cpuWhileDeciding = stopMeter?.();
     const decided = now.decided - before.decided;
     return {
       backlog,
@@ -50,6 +56,8 @@ async function timeWorkerDrain({ databaseUrl, eventId, startWorker, timeoutMs = 
       perSecond: now.decided_span_s > 0 ? decided / now.decided_span_s : null,
       firstDecisionAfterSeconds: firstDecisionAt === undefined ? null : (firstDecisionAt - spawnedAt) / 1000,
       complete: now.decided >= now.total,
+      // CPU from the first decision seen to the last: the worker's cost per order, start-up excluded.
+      cpuWhileDeciding,
     };
   } finally {
     await client.end();
