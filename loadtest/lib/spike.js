@@ -26,6 +26,11 @@ async function fireSpike({ origin, prefix, version, eventId, buyers, connections
   const path = `${prefix}/flashsale/${eventId}/purchase`;
   const body = JSON.stringify({ quantity: 1 });
   const records = new Array(buyers.length);
+  // Open every connection before the clock starts: a burst of `connections` simultaneous TCP
+  // handshakes delays a few first requests by 1-2 s on this machine even against bare Express,
+  // which would measure the load generator's connects, not the servers.
+  Object.assign(state, { phase: `${version} opening ${connections} connections` });
+  await Promise.all(Array.from({ length: Math.min(connections, buyers.length) }, () => http.json('GET', '/healthz').catch(() => undefined)));
   const deadline = performance.now() + timeoutMs;
   let next = 0;
   const t0 = performance.now();
