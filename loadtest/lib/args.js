@@ -21,6 +21,7 @@ const USAGE = `usage: npm run loadtest -- [options]
   --timeout S               give up waiting for answers and decisions after S seconds (default 180)
   --report DIR              write report.json, report.md and PNG charts into DIR
   --report-md FILE          write the Markdown report to FILE instead of DIR/report.md
+  --note TEXT               a note for the report (why this topology, what else ran, ...)
   --quiet                   no progress display
   -h, --help                this text`;
 
@@ -39,6 +40,7 @@ const OPTIONS = {
   timeout: { type: 'string', default: '180' },
   report: { type: 'string' },
   'report-md': { type: 'string' },
+  note: { type: 'string' },
   quiet: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 };
@@ -98,6 +100,7 @@ function parseOptions(argv, env = {}) {
     adminPassword: values['admin-password'] ?? (env.ADMIN_PASSWORD || undefined),
     reportDir: values.report,
     reportMarkdown: values['report-md'],
+    note: values.note,
     quiet: values.quiet,
   };
   if (options.reportMarkdown && !options.reportDir) throw new UsageError('--report-md needs --report DIR for the JSON and charts');

@@ -7,7 +7,7 @@ const CDF_POINTS = 200;
 function throughputRows(results) {
   const targets = Object.entries(results.targets);
   const spanMs = Math.max(1, ...targets.flatMap(([, run]) => run.records.flatMap((r) => [r.endMs ?? 0, r.decision?.atMs ?? 0])));
-  const binMs = binWidth(spanMs, 120);
+  const binMs = binWidth(spanMs, 60);
   const rows = [];
   for (const [version, run] of targets) {
     const series = (r) => {

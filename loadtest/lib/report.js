@@ -16,7 +16,8 @@ function topologyText(results) {
     t.kind === 'local'
       ? `a local stack started by the tool (\`--local\`): one v1 process, one v2 API process and one v2 worker process, a fresh database \`${t.database}\`, Redis, ${pgFacts}, all on this machine, the load generator included`
       : `the stack at ${t.baseUrl} (v1 at \`/\`, v2 at \`/api\`), ${t.databaseAccess ? 'with' : 'without'} direct database access; ${pgFacts}`;
-  return `${where}. Machine: ${m.cpus} CPU cores (${m.cpuModel}), Node ${m.node}; CPU busy before the start: ${m.busyBeforeStartPct == null ? '?' : `${m.busyBeforeStartPct.toFixed(0)}%`}.`;
+  const code = results.code ? ` Code: commit \`${results.code.commit}\`${results.code.uncommittedChanges ? ' with uncommitted changes in the work tree' : ''}.` : '';
+  return `${where}.${code} Machine: ${m.cpus} CPU cores (${m.cpuModel}), Node ${m.node}; CPU busy before the start: ${m.busyBeforeStartPct == null ? '?' : `${m.busyBeforeStartPct.toFixed(0)}%`}.`;
 }
 
 function markdown(results, images) {
@@ -32,6 +33,7 @@ function markdown(results, images) {
     '',
     `Topology: ${topologyText(results)}`,
     '',
+    ...(o.note ? [`Note: ${o.note}`, ''] : []),
     `Each buyer sends one purchase request (quantity 1, its own Idempotency-Key); every sale has its own ${o.stock} units and maxPerUser ${o.maxPerUser}. ` +
       `Buyers were seeded ${results.seeding === 'database' ? 'with one INSERT and tokens signed locally' : 'by registering over HTTP'}. ` +
       'Times are seconds since the first request of that target; v1 and v2 ran one after the other, never together.',

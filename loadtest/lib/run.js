@@ -1,6 +1,7 @@
 // The whole load test as a library call: stack, buyers, one run per target, results.
 // `npm run loadtest` (loadtest/cli.js) and `npm run bench:v2` both call runLoadtest.
 const os = require('node:os');
+const { execFileSync } = require('node:child_process');
 const pg = require('pg');
 const { busyBeforeStart } = require('../../bench/lib/machine');
 const { createHttp } = require('./http');
@@ -43,6 +44,16 @@ async function seedBuyers({ options, access, origin, prefix, runId, state, log }
   }
 }
 
+/** The code measured: the commit, and whether tracked files differed from it. */
+function gitState() {
+  try {
+    const git = (...args) => execFileSync('git', args, { cwd: `${__dirname}/../..`, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return { commit: git('rev-parse', '--short', 'HEAD'), uncommittedChanges: git('status', '--porcelain', '--untracked-files=no') !== '' };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Runs the load test described by `options` (see args.js). `log(line)` gets one-line notes.
  * Resolves to the results (JSON-ready except `targets[v].records`); never leaves a local stack running.
@@ -56,6 +67,7 @@ async function runLoadtest(options, { log = () => undefined, env = process.env, 
     runId,
     options: { ...options, adminPassword: options.adminPassword ? '(given)' : undefined, jwtSecret: options.jwtSecret ? '(given)' : undefined },
     machine: { cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model, node: process.version, busyBeforeStartPct: await busyBeforeStart() },
+    code: gitState(),
     targets: {},
   };
   const stopProgress = startProgress(state, { quiet: options.quiet });
