@@ -1,0 +1,42 @@
+// pgbench runs of a generated script against the bench database: the ceiling without Node.
+const { execFile } = require('node:child_process');
+const fs = require('node:fs/promises');
+const os = require('node:os');
+const path = require('node:path');
+
+const number = (output, pattern) => {
+  const match = pattern.exec(output);
+  return match ? Number(match[1]) : null;
+};
+
+/** Runs `script` with -M prepared (parse and plan once per connection) and returns its figures. */
+async function runPgbench({ pgbench, databaseUrl, script, clients, seconds, variables }) {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flashfast-pgbench-'));
+  const file = path.join(dir, 'purchase.pgbench');
+  try {
+    await fs.writeFile(file, script);
+    const threads = Math.min(clients, os.availableParallelism());
+    const args = ['-n', '-M', 'prepared', '-c', clients, '-j', threads, '-T', seconds, '-f', file];
+    for (const [name, value] of Object.entries(variables)) args.push('-D', `${name}=${value}`);
+    args.push(databaseUrl);
+    const output = await new Promise((resolve, reject) => {
+      execFile(pgbench, args.map(String), { timeout: (seconds + 30) * 1000 }, (error, stdout, stderr) => {
+        if (error) reject(new Error(`pgbench failed (${error.code ?? error.signal}): ${stderr || stdout}`));
+        else resolve(`${stdout}\n${stderr}`);
+      });
+    });
+    return {
+      clients,
+      threads,
+      seconds,
+      tps: number(output, /^tps = ([\d.]+) \(without initial connection time\)/m),
+      latencyAvgMs: number(output, /^latency average = ([\d.]+) ms/m),
+      transactions: number(output, /^number of transactions actually processed: (\d+)/m),
+      failed: number(output, /^number of failed transactions: (\d+)/m),
+    };
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+module.exports = { runPgbench };
