@@ -23,7 +23,13 @@ async function main() {
     out(options.usage);
     return 0;
   }
-  const command = `npm run loadtest -- ${process.argv.slice(2).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(' ')}`;
+  const quote = (a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);
+  // The settings taken from the environment belong to the command too; secrets are not written.
+  const fromEnv = ['JWT_SECRET', 'DATABASE_URL', 'ADMIN_EMAIL', 'ADMIN_PASSWORD']
+    .filter((name) => !options.local && process.env[name])
+    .map((name) => `${name}=${/SECRET|PASSWORD/.test(name) ? '<secret>' : quote(process.env[name])} `)
+    .join('');
+  const command = `${fromEnv}npm run loadtest -- ${process.argv.slice(2).map(quote).join(' ')}`;
   const results = await runLoadtest(options, { log: note, signal: interrupt.signal });
   results.command = command;
   out('');

@@ -15,6 +15,7 @@ const counts = (object) =>
 /** [figure, ...one value per target] rows of the headline comparison. */
 function headlineRows(results) {
   const versions = Object.keys(results.targets);
+  const remote = results.topology?.kind === 'remote';
   const row = (name, value) => [name, ...versions.map((v) => value(results.targets[v].summary, results.targets[v]))];
   return [
     row('requests (one per buyer)', (s) => fmt.int(s.requests)),
@@ -30,7 +31,8 @@ function headlineRows(results) {
     row('answers', (s) => counts(s.answers)),
     row('decisions', (s) => counts(s.decisions)),
     row('errors: transport / 5xx / unanswered / undecided', (s) => `${s.errors.transport} / ${s.errors.status5xx} / ${s.errors.unanswered} / ${s.errors.undecided}`),
-    row('CPU cores used (average over the run)', (_s, t) => Object.entries(t.cpu.cores ?? {}).map(([k, v]) => `${k} ${fmt.cores(v)}`).join(', ') || '-'),
+    // Against a remote stack the tool does not know the servers' processes: they count as "other".
+    row('CPU cores used (average over the run)', (_s, t) => Object.entries(t.cpu.cores ?? {}).map(([k, v]) => `${k === 'other' && remote ? 'other (servers, nginx, rest)' : k} ${fmt.cores(v)}`).join(', ') || '-'),
     row('machine CPU busy', (_s, t) => (t.cpu.busyPct == null ? '-' : `${t.cpu.busyPct.toFixed(0)}%`)),
   ];
 }
