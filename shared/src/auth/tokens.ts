@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { AppError } from '../platform/app-error';
@@ -18,11 +19,20 @@ const claimsSchema = z.object({
 
 type TokenConfig = Pick<Config, 'JWT_SECRET' | 'JWT_EXPIRES_IN'>;
 
+// Given a string, jsonwebtoken first tries to read it as a PEM public key on every call
+// (~0.4 ms here, a fifth of a v1 purchase's CPU); a secret KeyObject skips that.
+const keys = new Map<string, KeyObject>();
+const keyFor = (secret: string): KeyObject => {
+  let key = keys.get(secret);
+  if (!key) keys.set(secret, (key = createSecretKey(Buffer.from(secret))));
+  return key;
+};
+
 const expiresIn = (value: string): number | jwt.SignOptions['expiresIn'] =>
   /^\d+$/.test(value) ? Number(value) : (value as jwt.SignOptions['expiresIn']);
 
 export function signToken(config: TokenConfig, principal: Principal): string {
-  return jwt.sign({ role: principal.role }, config.JWT_SECRET, {
+  return jwt.sign({ role: principal.role }, keyFor(config.JWT_SECRET), {
     algorithm: 'HS256',
     subject: principal.userId,
     expiresIn: expiresIn(config.JWT_EXPIRES_IN),
@@ -33,7 +43,7 @@ export function signToken(config: TokenConfig, principal: Principal): string {
 export function verifyToken(config: Pick<Config, 'JWT_SECRET'>, token: string): Principal {
   let payload: unknown;
   try {
-    payload = jwt.verify(token, config.JWT_SECRET, { algorithms: ['HS256'] });
+    payload = jwt.verify(token, keyFor(config.JWT_SECRET), { algorithms: ['HS256'] });
   } catch (error) {
     const expired = error instanceof jwt.TokenExpiredError;
     throw new AppError('UNAUTHENTICATED', expired ? 'token expired' : 'invalid token');

@@ -52,12 +52,12 @@ async function replay(db: Queryable, input: PurchaseInput): Promise<PurchaseResu
 export async function placePurchase(db: Queryable, input: PurchaseInput): Promise<PurchaseResult> {
   let row: PurchaseRow | undefined;
   try {
-    const result = await db.query<PurchaseRow>(PURCHASE_SQL, [
-      input.eventId,
-      input.userId,
-      input.quantity,
-      input.idempotencyKey ?? null,
-    ]);
+    // Named: PostgreSQL parses and plans the hot statement once per connection, not per purchase.
+    const result = await db.query<PurchaseRow>({
+      name: 'flashfast-purchase',
+      text: PURCHASE_SQL,
+      values: [input.eventId, input.userId, input.quantity, input.idempotencyKey ?? null],
+    });
     row = result.rows[0];
   } catch (error) {
     // The same key sent twice at once: the loser's statement rolled back entirely.
