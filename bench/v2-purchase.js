@@ -4,8 +4,8 @@
 // side, through the load-test tool's library. Run on demand (not a test): about two minutes,
 // everything on 127.0.0.1, nothing left running. Settings: bench/lib/settings.js, plus
 // BENCH_V2_USERS, BENCH_SPIKE_BUYERS/STOCK/CONNECTIONS, BENCH_CPU_PROFILE_DIR (profiles the servers),
-// BENCH_TRACE_IO_DIR (times their queries), BENCH_WHAT_IF=jwt-keyobject (an experiment, see
-// bench/README.md), BENCH_V2_NO_ANALYZE=1, BENCH_V2_SKIP_SPIKE=1.
+// BENCH_TRACE_IO_DIR (times their queries), BENCH_WHAT_IF=jwt-keyobject,custom-plans (experiments,
+// see bench/README.md), BENCH_V2_NO_ANALYZE=1, BENCH_V2_SKIP_SPIKE=1.
 const os = require('node:os');
 const { URL } = require('node:url');
 const path = require('node:path');
@@ -73,7 +73,11 @@ function serverEnv(jwtSecret) {
     preloads.push('lib/trace-io.js');
   }
   // Experiments behind the findings in bench/README.md; the servers' code is not changed.
-  if (process.env.BENCH_WHAT_IF === 'jwt-keyobject') preloads.push('lib/what-if-jwt-keyobject.js');
+  const whatIf = new Set((process.env.BENCH_WHAT_IF ?? '').split(',').filter(Boolean));
+  if (whatIf.has('jwt-keyobject')) preloads.push('lib/what-if-jwt-keyobject.js');
+  // node-postgres passes PGOPTIONS on: plans of the servers' sessions (foreign-key checks
+  // included) are made for the values at hand instead of cached generic ones.
+  if (whatIf.has('custom-plans')) env.PGOPTIONS = '-c plan_cache_mode=force_custom_plan';
   if (preloads.length > 0) env.NODE_OPTIONS = preloads.map((file) => `--require ${path.join(__dirname, file)}`).join(' ');
   // No back-pressure or per-user limit in the way: this measures the path, not the guards.
   return { ...env, DATABASE_URL: databaseUrl, REDIS_URL: settings.redisUrl, REDIS_KEY_PREFIX: redisPrefix, JWT_SECRET: jwtSecret, QUEUE_MAX_DEPTH: '100000000', RATE_LIMIT_PURCHASE_MAX: '100000000' };
@@ -116,9 +120,9 @@ async function main() {
   log(`bare Express: ${results.baseline.perSecond.toFixed(0)}/s; v2 acceptance is ${(100 * results.acceptanceRatio).toFixed(0)}% of it`);
 
   // (2) the queue (warm-up and measured acceptance) is full and no worker ran: start one. The
-  // seed analysed purchase_requests and orders while they were empty; autovacuum would have
-  // analysed them by now in real life. Without it (BENCH_V2_NO_ANALYZE=1) the worker's cached
-  // plans scan whole tables: see "Worker" in bench/README.md.
+  // seed analysed purchase_requests while it was empty; autovacuum would have analysed it by
+  // now in real life (BENCH_V2_NO_ANALYZE=1 skips this). `orders` is still empty, as in a fresh
+  // deployment: see "stale plans" in bench/README.md and BENCH_WHAT_IF=custom-plans.
   if (!process.env.BENCH_V2_NO_ANALYZE) await analyze(databaseUrl);
   await db.checkpoint(databaseUrl);
   let worker;
