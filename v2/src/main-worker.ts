@@ -16,7 +16,7 @@ import { startPurchaseWorker } from './workers/purchase-worker';
 /** `npm run start:worker`: decides queued purchases; serves /healthz, /readyz and /metrics. */
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { PORT: '3003' });
-  const deps = await createDeps(config, 'worker');
+  const deps = await createDeps(config, 'worker', { customPlans: true });
   const purchaseWorker = startPurchaseWorker(deps);
 
   const ops = express();

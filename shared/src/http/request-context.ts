@@ -19,14 +19,16 @@ export function requestContext(logger: Logger, metrics: Metrics): RequestHandler
   return (req, res, next) => {
     const header = req.headers['x-request-id'];
     req.id = typeof header === 'string' && CLIENT_REQUEST_ID.test(header) ? header : randomUUID();
-    req.log = logger.child({ reqId: req.id });
+    // The child logger is made on first use: most requests on the hot path never log.
+    let child: Logger | undefined;
+    Object.defineProperty(req, 'log', { get: () => (child ??= logger.child({ reqId: req.id })), configurable: true });
     res.setHeader('X-Request-Id', req.id);
     const stopTimer = metrics.httpDuration.startTimer();
     res.on('finish', () => {
       // The route pattern, not the raw path, keeps label cardinality bounded.
       const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
       stopTimer({ method: req.method, route, status: String(res.statusCode) });
-      req.log.debug({ method: req.method, url: req.originalUrl, status: res.statusCode }, 'request');
+      if (logger.isLevelEnabled('debug')) req.log.debug({ method: req.method, url: req.originalUrl, status: res.statusCode }, 'request');
     });
     next();
   };

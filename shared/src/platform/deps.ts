@@ -1,5 +1,5 @@
 import type { Config } from './config';
-import { createDb, ensureDatabase, type Db } from './db';
+import { createDb, ensureDatabase, type Db, type DbOptions } from './db';
 import { createLogger, type Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { createRedis, type Redis } from './redis';
@@ -17,13 +17,13 @@ export interface Deps {
 }
 
 /** Connects to PostgreSQL (creating and migrating the database) and Redis. */
-export async function createDeps(config: Config, processName: string): Promise<Deps> {
+export async function createDeps(config: Config, processName: string, dbOptions: DbOptions = {}): Promise<Deps> {
   const logger = createLogger(config, processName);
   if (config.jwtSecretGenerated) {
     logger.warn('JWT_SECRET is not set: using a random one, so tokens will not survive a restart');
   }
   await ensureDatabase(config.DATABASE_URL);
-  const db = createDb(config, processName);
+  const db = createDb(config, processName, dbOptions);
   const { applied } = await migrate(db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
   return {
