@@ -2,18 +2,20 @@
 # The system packages the project needs beyond Node, PostgreSQL and Redis, from Debian:
 #   nginx           the load balancer of `npm run cluster` and of the e2e tests
 #   docker-compose  only to validate docker-compose.yml (`docker-compose config -q`) in CI
-# Usage: scripts/install-system-deps.sh [nginx] [docker-compose]   (no argument: both)
+#   chromium        the browser the shop page's test drives through playwright-core
+#                   (playwright cannot download its own browsers on our machines)
+# Usage: scripts/install-system-deps.sh [nginx] [docker-compose] [chromium]   (no argument: all)
 # Idempotent and silent when everything is already there; needs root (or sudo) otherwise.
 set -euo pipefail
 
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(nginx docker-compose)
+[ ${#wanted[@]} -eq 0 ] && wanted=(nginx docker-compose chromium)
 
 missing=()
 for tool in "${wanted[@]}"; do
   case "$tool" in
-    nginx | docker-compose) ;;
-    *) echo "install-system-deps: unknown tool '$tool' (expected nginx or docker-compose)" >&2; exit 2 ;;
+    nginx | docker-compose | chromium) ;;
+    *) echo "install-system-deps: unknown tool '$tool' (expected nginx, docker-compose or chromium)" >&2; exit 2 ;;
   esac
   # nginx lives in /usr/sbin, which is not on every user's PATH.
   command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")

@@ -26,3 +26,4 @@ export * from './http/request-context';
 export * from './platform/batcher';
 export * from './sales/purchase-refusals';
 export * from './http/openapi.routes';
+export * from './sales/purchase-request';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { chromium, type Browser } from 'playwright-core';
 
-const INSTALL_BROWSER = path.resolve(__dirname, '../../../scripts/install-browser.sh');
+const INSTALL_SYSTEM_DEPS = path.resolve(__dirname, '../../../scripts/install-system-deps.sh');
 
 /** Long enough for apt-get to fetch chromium on a fresh machine; instant when it is there. */
 export const BROWSER_SETUP_TIMEOUT_MS = 15 * 60_000;
@@ -13,7 +13,7 @@ export const BROWSER_SETUP_TIMEOUT_MS = 15 * 60_000;
  * installed first if the machine lacks it.
  */
 export async function launchChromium(): Promise<Browser> {
-  execFileSync(INSTALL_BROWSER, { stdio: ['ignore', 'inherit', 'inherit'], timeout: BROWSER_SETUP_TIMEOUT_MS });
+  execFileSync(INSTALL_SYSTEM_DEPS, ['chromium'], { stdio: ['ignore', 'inherit', 'inherit'], timeout: BROWSER_SETUP_TIMEOUT_MS });
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -12,12 +12,14 @@ export interface PurchaseOutcome {
   deadLettered?: boolean;
 }
 
+/** An accepted purchase request: its row, and its queued job's data. */
 export interface NewRequest {
   requestId: string;
   userId: string;
   eventId: string;
   quantity: number;
   idempotencyKey?: string;
+  /** Redis clock at acceptance (epoch ms): the sale window is judged at this instant. */
   acceptedAt: number;
 }
 

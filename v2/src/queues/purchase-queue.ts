@@ -1,20 +1,13 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Config } from '@flashfast/shared';
+import type { NewRequest } from '../purchases/purchase-requests.repository';
 
 export const PURCHASE_QUEUE = 'purchases';
 export const DEAD_LETTER_QUEUE = 'purchases-dead-letter';
 
-/** One queued purchase request; the job id is the request id, so a request is never queued twice. */
-export interface PurchaseJob {
-  requestId: string;
-  userId: string;
-  eventId: string;
-  quantity: number;
-  idempotencyKey?: string;
-  /** Redis clock at acceptance (epoch ms): the sale window is judged at this instant. */
-  acceptedAt: number;
-}
+/** One queued purchase request, as recorded; the job id is the request id, so a request is never queued twice. */
+export type PurchaseJob = NewRequest;
 
 export interface DeadLetterJob extends PurchaseJob {
   reason: string;

@@ -1,12 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import {
-  idempotencyKeyHeader,
   notFound,
   parseInput,
+  parsePurchaseRequest,
   principalOf,
-  purchaseBody,
-  purchaseParams,
   purchaseRateLimit,
   requireAuth,
   AppError,
@@ -24,12 +22,9 @@ export function purchaseRoutes(deps: Deps, services: ApiServices): Router {
   const authenticated = requireAuth(deps.config);
 
   router.post('/:eventId/purchase', authenticated, purchaseRateLimit(deps), async (req, res) => {
-    const { eventId } = parseInput(purchaseParams, req.params, 'params');
-    const { quantity } = parseInput(purchaseBody, req.body, 'body');
-    const idempotencyKey = parseInput(idempotencyKeyHeader, req.headers['idempotency-key'], 'headers.idempotency-key');
-    const { userId } = principalOf(req);
+    const input = parsePurchaseRequest(req);
     try {
-      const { requestId, replayed } = await acceptPurchase(services, { eventId, userId, quantity, idempotencyKey });
+      const { requestId, replayed } = await acceptPurchase(services, input);
       deps.metrics.purchases.inc({ version: 'v2', outcome: replayed ? 'replayed' : 'accepted' });
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');
       const statusUrl = `${req.baseUrl}/purchases/${requestId}`;
