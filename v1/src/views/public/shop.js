@@ -1,28 +1,17 @@
-// The FlashFast shop page: plain browser JavaScript, no build step. Auth, sales and orders go to
+// The FlashFast shop page: plain browser JavaScript (ES modules), no build step. Auth, sales and orders go to
 // v1 on this origin; v2's queued purchase and Socket.io go to FLASHFAST_CONFIG.v2Url, which is ''
 // (this origin) behind nginx and v2's own origin under `npm start`.
-'use strict';
+import { createApi, describeError, STATUS_LABELS } from './shop-api.js';
 
 const V2 = (window.FLASHFAST_CONFIG && window.FLASHFAST_CONFIG.v2Url) || '';
 const SESSION_KEY = 'flashfast.session';
-const REASONS = {
-  SOLD_OUT: 'not enough stock left',
-  LIMIT_EXCEEDED: 'that would pass the limit per customer for this sale',
-  SALE_NOT_STARTED: 'the sale has not started yet',
-  SALE_ENDED: 'the sale has ended',
-  SALE_INACTIVE: 'the sale is switched off',
-  EMAIL_TAKEN: 'an account with this email already exists',
-  RATE_LIMITED: 'too many attempts, wait a moment',
-  OVERLOADED: 'the shop is very busy, try again in a moment',
-  UNAVAILABLE: 'the shop is briefly unavailable, try again shortly',
-  PROCESSING_FAILED: 'the purchase could not be processed',
-  NETWORK: 'the shop could not be reached',
-};
-const STATUS_LABELS = { sold_out: 'Sold out', ended: 'Ended', scheduled: 'Not started', inactive: 'Paused' };
-
 const $ = (id) => document.getElementById(id);
 const money = (amount) => Number(amount).toFixed(2);
 const shortId = (id) => String(id).slice(0, 8);
+const api = createApi({
+  token: () => state.session && state.session.token,
+  onSessionEnded: () => setSession(null, 'Your session has ended. Please log in again.'),
+});
 const state = {
   session: readSession(),
   sales: new Map(),
@@ -33,48 +22,12 @@ const state = {
   ordersRead: 0, // only the newest read of the orders is shown
 };
 
-class ApiError extends Error {
-  constructor(code, message, details) {
-    super(message);
-    this.code = code;
-    this.details = details;
-  }
-}
-
 function readSession() {
   try {
     return JSON.parse(sessionStorage.getItem(SESSION_KEY));
   } catch {
     return null;
   }
-}
-
-/** `CODE: reason (field: problem; ...)`, from an API error body or a thrown ApiError. */
-function describeError(error) {
-  const code = error.code || 'ERROR';
-  const fields = Array.isArray(error.details)
-    ? error.details.map((issue) => `${String(issue.path).replace(/^body\./, '')}: ${issue.message}`).join('; ')
-    : '';
-  return `${code}: ${REASONS[code] || error.message || 'something went wrong'}${fields ? ` (${fields})` : ''}`;
-}
-
-async function api(method, path, { base = '', body } = {}) {
-  const headers = { Accept: 'application/json' };
-  if (state.session) headers.Authorization = `Bearer ${state.session.token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let response;
-  try {
-    response = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch {
-    throw new ApiError('NETWORK', REASONS.NETWORK);
-  }
-  const data = await response.json().catch(() => ({}));
-  if (response.ok) return data;
-  const error = data.error || {};
-  if (error.code === 'UNAUTHENTICATED' && state.session) {
-    setSession(null, 'Your session has ended. Please log in again.');
-  }
-  throw new ApiError(error.code || `HTTP_${response.status}`, error.message || response.statusText, error.details);
 }
 
 function notify(message) {
