@@ -17,6 +17,7 @@ const { singleStatementScript, multiStatementScript } = require('./lib/statement
 const { nodeVariants, runNodeVariant } = require('./lib/node-pg');
 const { busyBeforeStart, cpuMeter } = require('./lib/machine');
 const { judge, render, writeResults } = require('./lib/report');
+const { runBench } = require('./lib/run-bench');
 
 const ROOT = path.resolve(__dirname, '..');
 const settings = loadSettings();
@@ -177,22 +178,4 @@ async function main() {
   return { ...results, ...judge(results) };
 }
 
-async function run() {
-  process.once('SIGINT', () => cleanUp().finally(() => process.exit(130)));
-  process.once('SIGTERM', () => cleanUp().finally(() => process.exit(143)));
-  let results;
-  try {
-    results = await main();
-  } finally {
-    await cleanUp();
-  }
-  results.totalSeconds = (Date.now() - startedAt) / 1000;
-  const file = writeResults(results);
-  console.log(`\n${render(results)}`);
-  console.log(`\n${path.relative(process.cwd(), file)} (${results.totalSeconds.toFixed(0)} s in all)`);
-}
-
-run().catch((error) => {
-  console.error(error instanceof Error ? error.stack : error);
-  process.exitCode = 1;
-});
+runBench({ startedAt, main, cleanUp, render, writeResults });

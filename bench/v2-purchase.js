@@ -23,6 +23,7 @@ const { runLoadtest } = require('../loadtest/lib/run');
 const { timeWorkerDrain } = require('./lib/worker-drain');
 const { noopThroughput } = require('./lib/bullmq-noop');
 const { render, writeResults } = require('./lib/v2-report');
+const { runBench } = require('./lib/run-bench');
 
 const ROOT = path.resolve(__dirname, '..');
 const settings = loadSettings();
@@ -156,23 +157,4 @@ async function main() {
   return results;
 }
 
-async function run() {
-  process.once('SIGINT', () => cleanUp().finally(() => process.exit(130)));
-  process.once('SIGTERM', () => cleanUp().finally(() => process.exit(143)));
-  let results;
-  try {
-    results = await main();
-  } finally {
-    await cleanUp();
-  }
-  results.totalSeconds = (Date.now() - startedAt) / 1000;
-  const file = writeResults(results);
-  console.log(`\n${render(results)}`);
-  console.log(`\n${path.relative(process.cwd(), file)} (${results.totalSeconds.toFixed(0)} s in all)`);
-  if (!results.consistent) process.exitCode = 1;
-}
-
-run().catch((error) => {
-  console.error(error instanceof Error ? error.stack : error);
-  process.exitCode = 1;
-});
+runBench({ startedAt, main, cleanUp, render, writeResults, ok: (results) => results.consistent });
