@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import type { Deps } from '@flashfast/shared';
-import { createPurchaseQueues, createQueueConnection, PURCHASE_QUEUE, queuePrefix, type PurchaseJob } from '../queues/purchase-queue';
+import { createPurchaseQueues, createQueueConnection, PURCHASE_QUEUE, queuePrefix, type PurchaseJob, type PurchaseQueues } from '../queues/purchase-queue';
 import { createEmitterNotifier } from '../realtime/notifier';
 import { SaleStock } from '../stock/sale-stock';
 import { createOrderWriter } from './order-writer';
@@ -46,10 +46,22 @@ export function startPurchaseWorker(deps: Deps): PurchaseWorker {
     close: async () => {
       await reconciler.stop();
       await worker.close();
+      await handBackFetchedJobs(queues, worker, deps);
       await context.writer.drain();
       await context.notifier.flush();
       await queues.close();
       await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);
     },
   };
+}
+
+/**
+ * BullMQ may fetch a job during close() and leave it active, unprocessed, until its lock lapses
+ * (taskforcesh/bullmq#3349). A graceful stop gives such jobs back to the queue at once.
+ */
+async function handBackFetchedJobs(queues: PurchaseQueues, worker: Worker<PurchaseJob>, deps: Deps): Promise<void> {
+  for (const job of await queues.purchases.getActive()) {
+    const lock = await deps.redis.get(queues.purchases.toKey(`${job.id}:lock`));
+    if (lock?.startsWith(`${worker.id}:`)) await job.moveToWait(lock).catch(() => undefined);
+  }
 }
