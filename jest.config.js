@@ -14,6 +14,9 @@ module.exports = {
     '^@flashfast/v1/(.*)$': '<rootDir>/v1/src/$1',
     '^@flashfast/v2/(.*)$': '<rootDir>/v2/src/$1',
   },
+  // Per-run database names, dropped at the end (shared/test/support/test-databases.ts).
+  globalSetup: '<rootDir>/shared/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/shared/test/support/global-teardown.ts',
   testTimeout: 60_000,
   maxWorkers: 2,
 };

@@ -6,15 +6,15 @@ import path from 'node:path';
 import type { Deps } from '@flashfast/shared';
 import { startCluster, ROOT, type Cluster, type ClusterOptions } from '../../scripts/cluster/index';
 import { closeTestDeps, createTestDeps } from '../../shared/test/support/test-deps';
+import { testDatabaseUrl } from '../../shared/test/support/test-databases';
 
 /** Long enough for a first `apt-get install nginx` on a fresh machine, then the cluster's start. */
 export const CLUSTER_START_TIMEOUT = 180_000;
 
 const JWT_SECRET = 'e2e-secret-that-is-long-enough-for-hs256-0123456789';
 
-/** One e2e database per Jest worker, apart from the API tests' databases. */
-export const e2eDatabaseUrl = (): string =>
-  `postgres://postgres@127.0.0.1:5432/flashfast_e2e_${process.env.JEST_WORKER_ID ?? '0'}`;
+/** One e2e database per Jest worker and run, apart from the API tests' databases. */
+export const e2eDatabaseUrl = (): string => testDatabaseUrl(`e2e_w${process.env.JEST_WORKER_ID ?? '0'}`);
 
 export interface TestCluster {
   cluster: Cluster;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import type { Deps } from '@flashfast/shared';
 import { createSale, createUser, type TestSale, type TestUser } from '../factories';
 import type { ServedApp } from '../support/http';
 import { closeTestDeps, createTestDeps } from '../support/test-deps';
+import { dropTestDatabase, testDatabaseUrl } from '../support/test-databases';
 import type { SecurityTarget } from './target';
 import { serveTarget } from '../contract/target';
 
@@ -30,7 +30,7 @@ export interface World {
  * which only means something when nobody else writes to them meanwhile.
  */
 export async function openWorld(target: SecurityTarget, overrides: Record<string, string> = {}): Promise<World> {
-  const databaseUrl = overrides.DATABASE_URL ?? `postgres://postgres@127.0.0.1:5432/flashfast_test_sec_${randomUUID().slice(0, 8)}`;
+  const databaseUrl = overrides.DATABASE_URL ?? testDatabaseUrl(`sec_${randomUUID().slice(0, 8)}`);
   const ownsDatabase = overrides.DATABASE_URL === undefined;
   const deps = await (target.createDeps ?? createTestDeps)({ ...overrides, DATABASE_URL: databaseUrl });
   const server: ServedApp = await serveTarget(target, deps);
@@ -52,23 +52,11 @@ export async function openWorld(target: SecurityTarget, overrides: Record<string
     close: async () => {
       await server.close();
       await (target.closeDeps ?? closeTestDeps)(deps);
-      if (ownsDatabase) await dropDatabase(databaseUrl);
+      if (ownsDatabase) await dropTestDatabase(databaseUrl);
     },
   };
 }
 
-async function dropDatabase(databaseUrl: string): Promise<void> {
-  const url = new URL(databaseUrl);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
 
 /** An order written straight to the database, keeping the sale's stock balance, so it works for v1 and v2 alike. */
 export async function insertOrder(deps: Deps, userId: string, eventId: string, quantity = 1): Promise<string> {

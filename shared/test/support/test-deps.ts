@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { closeDeps, createDeps, loadConfig, type Deps } from '@flashfast/shared';
+import { testDatabaseUrl } from './test-databases';
 
-/** One database per Jest worker, so files running in parallel never share rows they count. */
-export const testDatabaseUrl = (): string =>
-  `postgres://postgres@127.0.0.1:5432/flashfast_test_${process.env.JEST_WORKER_ID ?? '0'}`;
+// One database per Jest worker and run, so files running in parallel never share rows they count.
+export { testDatabaseUrl };
 
 /**
  * Real PostgreSQL and Redis with test-friendly settings: a fresh Redis key prefix per call

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import pg from 'pg';
 import { chromium, type Browser } from 'playwright-core';
+import { dropTestDatabase, testDatabaseUrl } from '../../../shared/test/support/test-databases';
 
 const INSTALL_SYSTEM_DEPS = path.resolve(__dirname, '../../../scripts/install-system-deps.sh');
 
@@ -22,17 +22,6 @@ export async function launchChromium(): Promise<Browser> {
 
 /** A database of its own for one test file run (created by the first createDeps), dropped afterwards. */
 export function scratchDatabase(label: string): { url: string; drop(): Promise<void> } {
-  const name = `flashfast_${label}_${process.pid}`;
-  return {
-    url: `postgres://postgres@127.0.0.1:5432/${name}`,
-    drop: async () => {
-      const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
-      await admin.connect();
-      try {
-        await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-      } finally {
-        await admin.end();
-      }
-    },
-  };
+  const url = testDatabaseUrl(label);
+  return { url, drop: () => dropTestDatabase(url) };
 }
