@@ -10,6 +10,8 @@ export * from './platform/serve';
 export * from './db/migrate';
 export * from './auth/ensure-admin';
 export * from './auth/tokens';
+export * from './auth/authenticator';
+export * from './auth/revocation-list';
 export * from './auth/users.repository';
 export * from './http/authenticate';
 export * from './http/create-http-app';

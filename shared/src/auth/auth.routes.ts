@@ -23,11 +23,19 @@ export function authRoutes(deps: Deps): Router {
     res.json(await logIn(deps, parseInput(loginBody, req.body, 'body')));
   });
 
-  router.get('/me', requireAuth(deps.config), async (req, res) => {
+  router.get('/me', requireAuth(deps.auth), async (req, res) => {
     const user = await findUserById(deps.db, principalOf(req).userId);
     // A valid token for a deleted user: the token no longer names anyone, so it is not valid.
     if (!user) throw new AppError('UNAUTHENTICATED', 'this account no longer exists');
     res.json({ user });
+  });
+
+  // Revokes the token that came with the request, and only that one (the account's other sessions stay).
+  router.post('/logout', requireAuth(deps.auth), async (req, res) => {
+    const principal = principalOf(req);
+    await deps.auth.revoke(principal);
+    req.log.info({ userId: principal.userId }, 'logged out');
+    res.status(204).end();
   });
 
   return router;

@@ -1,4 +1,4 @@
-import { createSecretKey, type KeyObject } from 'node:crypto';
+import { createHash, createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { AppError } from '../platform/app-error';
@@ -8,13 +8,19 @@ export type Role = 'customer' | 'admin';
 
 export interface Principal {
   userId: string;
+  /** The account's role now (see RevocationList), not necessarily the one written in the token. */
   role: Role;
+  /** Names this one token (a hash of its signature): what a logout revokes. */
+  tokenId: string;
+  /** Seconds since the epoch (`exp`). */
+  expiresAt: number;
 }
 
 const claimsSchema = z.object({
   sub: z.uuid(),
   role: z.enum(['customer', 'admin']),
   exp: z.number(),
+  iat: z.number(),
 });
 
 type TokenConfig = Pick<Config, 'JWT_SECRET' | 'JWT_EXPIRES_IN'>;
@@ -31,24 +37,44 @@ const keyFor = (secret: string): KeyObject => {
 const expiresIn = (value: string): number | jwt.SignOptions['expiresIn'] =>
   /^\d+$/.test(value) ? Number(value) : (value as jwt.SignOptions['expiresIn']);
 
-export function signToken(config: TokenConfig, principal: Principal): string {
-  return jwt.sign({ role: principal.role }, keyFor(config.JWT_SECRET), {
+/** JWT_EXPIRES_IN in seconds. */
+export function tokenLifetimeSeconds(config: Pick<Config, 'JWT_EXPIRES_IN'>): number {
+  const match = /^(\d+)([smhd]?)$/.exec(config.JWT_EXPIRES_IN);
+  if (!match) throw new Error(`JWT_EXPIRES_IN is not a duration: ${config.JWT_EXPIRES_IN}`);
+  const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[match[2] as '' | 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
+
+/**
+ * The signature is unique per token (signToken adds a random `jti`), so its hash names the token,
+ * also one signed elsewhere without a `jti` (the load tester's); the stored hash cannot be replayed.
+ */
+const tokenIdOf = (token: string): string =>
+  createHash('sha256').update(token.slice(token.lastIndexOf('.') + 1)).digest('base64url');
+
+export function signToken(config: TokenConfig, subject: { userId: string; role: Role }): string {
+  return jwt.sign({ role: subject.role }, keyFor(config.JWT_SECRET), {
     algorithm: 'HS256',
-    subject: principal.userId,
+    subject: subject.userId,
+    jwtid: randomUUID(),
     expiresIn: expiresIn(config.JWT_EXPIRES_IN),
   });
 }
 
-/** Verifies with HS256 pinned (no `alg: none`, no algorithm confusion) and an expiry required. */
-export function verifyToken(config: Pick<Config, 'JWT_SECRET'>, token: string): Principal {
+/**
+ * Verifies with HS256 pinned (no `alg: none`, no algorithm confusion), an expiry required, and an
+ * age of at most JWT_EXPIRES_IN whatever `exp` says: revocations are kept that long and no longer.
+ * Only the signature and the clock: whether the account still grants the powers is RevocationList's.
+ */
+export function verifyToken(config: TokenConfig, token: string): Principal {
   let payload: unknown;
   try {
-    payload = jwt.verify(token, keyFor(config.JWT_SECRET), { algorithms: ['HS256'] });
+    payload = jwt.verify(token, keyFor(config.JWT_SECRET), { algorithms: ['HS256'], maxAge: tokenLifetimeSeconds(config) });
   } catch (error) {
     const expired = error instanceof jwt.TokenExpiredError;
     throw new AppError('UNAUTHENTICATED', expired ? 'token expired' : 'invalid token');
   }
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) throw new AppError('UNAUTHENTICATED', 'invalid token');
-  return { userId: claims.data.sub, role: claims.data.role };
+  return { userId: claims.data.sub, role: claims.data.role, tokenId: tokenIdOf(token), expiresAt: claims.data.exp };
 }

@@ -4,6 +4,7 @@ import { authRoutes } from '../auth/auth.routes';
 import { ordersRoutes } from '../orders/orders.routes';
 import { productsRoutes } from '../products/products.routes';
 import { salesRoutes, type SaleHooks } from '../sales/sales.routes';
+import { usersRoutes } from '../users/users.routes';
 import { crossOrigin } from './cross-origin';
 import { errorHandler, notFoundHandler } from './error-handler';
 import { openApiRoutes } from './openapi.routes';
@@ -43,6 +44,7 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions): Express {
   api.use('/products', productsRoutes(deps));
   api.use('/flashsale-events', salesRoutes(deps, options.saleHooks));
   api.use('/orders', ordersRoutes(deps));
+  api.use('/users', usersRoutes(deps));
   options.mountRoutes(api);
   app.use(options.prefix || '/', api);
 

@@ -10,7 +10,7 @@ import { findOrder, listOrders } from './orders.repository';
 
 export function ordersRoutes(deps: Deps): Router {
   const router = Router();
-  router.use(requireAuth(deps.config));
+  router.use(requireAuth(deps.auth));
   const listQuery = z.strictObject({
     ...pageQuery(deps.config.PAGE_SIZE_MAX),
     userId: z.uuid().optional(),

@@ -23,6 +23,10 @@ const configSchema = z.object({
   REDIS_KEY_PREFIX: z.string().default('ff:'),
   JWT_SECRET: z.string().optional(),
   JWT_EXPIRES_IN: z.string().regex(/^\d+[smhd]?$/, 'a number of seconds or a duration such as 15m, 1h, 7d').default('1h'),
+  // How often each process re-reads account changes and logouts (a Redis message makes it sooner),
+  // and how stale they may get before authenticated requests are refused with 503.
+  AUTH_REFRESH_MS: intFromEnv(1_000, 100),
+  AUTH_MAX_STALENESS_MS: intFromEnv(5_000, 1_000),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),
   BCRYPT_ROUNDS: intFromEnv(10, 4).pipe(z.number().max(15)),
@@ -84,6 +88,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Recor
   }
   if (values.ADMIN_PASSWORD !== undefined && Buffer.byteLength(values.ADMIN_PASSWORD) > 72) {
     problems.push('ADMIN_PASSWORD: at most 72 bytes (the bcrypt limit)');
+  }
+  if (values.AUTH_MAX_STALENESS_MS <= values.AUTH_REFRESH_MS) {
+    problems.push('AUTH_MAX_STALENESS_MS: must be greater than AUTH_REFRESH_MS (else every token is refused between two reads)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
 

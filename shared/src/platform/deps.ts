@@ -5,6 +5,7 @@ import { createMetrics, type Metrics } from './metrics';
 import { createRedis, type Redis } from './redis';
 import { migrate } from '../db/migrate';
 import { createPasswordHasher, type PasswordHasher } from '../auth/passwords';
+import { startAuthenticator, type Authenticator } from '../auth/authenticator';
 
 /** Everything a use case or route may need, built once in a main*.ts and passed down explicitly. */
 export interface Deps {
@@ -14,6 +15,7 @@ export interface Deps {
   redis: Redis;
   metrics: Metrics;
   passwords: PasswordHasher;
+  auth: Authenticator;
 }
 
 /** Connects to PostgreSQL (creating and migrating the database) and Redis. */
@@ -26,16 +28,19 @@ export async function createDeps(config: Config, processName: string, dbOptions:
   const db = createDb(config, processName, dbOptions);
   const { applied } = await migrate(db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
+  const redis = createRedis(config, processName);
   return {
     config,
     logger,
     db,
-    redis: createRedis(config, processName),
+    redis,
     metrics: createMetrics(processName),
     passwords: createPasswordHasher(config.BCRYPT_ROUNDS),
+    auth: await startAuthenticator({ config, logger, db, redis }, processName),
   };
 }
 
-export async function closeDeps(deps: Pick<Deps, 'db' | 'redis'>): Promise<void> {
+export async function closeDeps(deps: Pick<Deps, 'db' | 'redis' | 'auth'>): Promise<void> {
+  await deps.auth.close();
   await Promise.allSettled([deps.db.end(), deps.redis.quit()]);
 }

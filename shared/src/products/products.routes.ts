@@ -10,7 +10,7 @@ import { deleteProduct, findProduct, insertProduct, listProducts, updateProduct 
 
 export function productsRoutes(deps: Deps): Router {
   const router = Router();
-  const admin = requireAuth(deps.config, 'admin');
+  const admin = requireAuth(deps.auth, 'admin');
   const listQuery = z.strictObject(pageQuery(deps.config.PAGE_SIZE_MAX));
 
   router.get('/', async (req, res) => {

@@ -18,7 +18,7 @@ export interface SaleHooks {
 
 export function salesRoutes(deps: Deps, hooks: SaleHooks = {}): Router {
   const router = Router();
-  const admin = requireAuth(deps.config, 'admin');
+  const admin = requireAuth(deps.auth, 'admin');
   const listQuery = z.strictObject({ ...pageQuery(deps.config.PAGE_SIZE_MAX), ...saleListFilters });
 
   router.get('/', async (req, res) => {

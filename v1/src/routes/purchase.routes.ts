@@ -4,7 +4,7 @@ import { parsePurchaseRequest, placePurchase, purchaseRateLimit, requireAuth, Ap
 /** POST /flashsale/:eventId/purchase: decided synchronously, the answer is final. */
 export function purchaseRoutes(deps: Deps): Router {
   const router = Router();
-  router.post('/:eventId/purchase', requireAuth(deps.config), purchaseRateLimit(deps), async (req, res) => {
+  router.post('/:eventId/purchase', requireAuth(deps.auth), purchaseRateLimit(deps), async (req, res) => {
     const input = parsePurchaseRequest(req);
     const { eventId, userId, quantity } = input;
     try {

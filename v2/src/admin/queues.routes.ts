@@ -10,7 +10,7 @@ const listQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100
 /** Queue health and the dead-letter queue, for admins. */
 export function adminQueuesRoutes(deps: Deps, services: ApiServices, broadcaster: Broadcaster): Router {
   const router = Router();
-  router.use(requireAuth(deps.config, 'admin'));
+  router.use(requireAuth(deps.auth, 'admin'));
   const { purchases, deadLetters } = services.queues;
 
   router.get('/', async (_req, res) => {

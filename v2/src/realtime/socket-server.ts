@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
-import { findSale, verifyToken, AppError, type Deps, type Redis } from '@flashfast/shared';
+import { findSale, AppError, type Deps, type Redis } from '@flashfast/shared';
 import { ANNOUNCEMENTS_NAMESPACE, FLASHSALE_NAMESPACE, adapterKey, saleRoom, userRoom } from './rooms';
 
 const subscription = z.strictObject({ eventId: z.uuid() });
@@ -44,7 +44,7 @@ export function createSocketServer(deps: Deps, httpServer: HttpServer, pub: Redi
     if (token === undefined || token === null) return next();
     try {
       if (typeof token !== 'string') throw new AppError('UNAUTHENTICATED', 'invalid token');
-      socket.data.userId = verifyToken(deps.config, token).userId;
+      socket.data.userId = deps.auth.authenticate(token).userId;
       next();
     } catch {
       next(Object.assign(new Error('UNAUTHENTICATED'), { data: { code: 'UNAUTHENTICATED' } }));

@@ -26,7 +26,7 @@ const toAnnouncement = (row: AnnouncementRow) => ({
 export function announcementsRoutes(deps: Deps, broadcaster: Broadcaster): Router {
   const router = Router();
 
-  router.post('/', requireAuth(deps.config, 'admin'), async (req, res) => {
+  router.post('/', requireAuth(deps.auth, 'admin'), async (req, res) => {
     const body = parseInput(announcementBody, req.body, 'body');
     const { rows } = await deps.db.query<AnnouncementRow>(
       'INSERT INTO announcements (message, level, created_by) VALUES ($1, $2, $3) RETURNING id, message, level, created_at',

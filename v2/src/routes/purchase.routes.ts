@@ -19,7 +19,7 @@ const statusParams = z.strictObject({ requestId: z.uuid() });
 /** POST /api/flashsale/:eventId/purchase (202, decided later) and the status of a request. */
 export function purchaseRoutes(deps: Deps, services: ApiServices): Router {
   const router = Router();
-  const authenticated = requireAuth(deps.config);
+  const authenticated = requireAuth(deps.auth);
 
   router.post('/:eventId/purchase', authenticated, purchaseRateLimit(deps), async (req, res) => {
     const input = parsePurchaseRequest(req);

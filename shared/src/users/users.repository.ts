@@ -1,0 +1,53 @@
+import type { Queryable } from '../platform/db';
+import { CURSOR_COLUMN, keysetCondition, toPage, type Cursor, type Page } from '../http/pagination';
+import type { Role } from '../auth/tokens';
+import type { User } from '../auth/users.repository';
+
+interface UserRow extends User {
+  cursor_micros: string;
+}
+
+export interface UserFilter {
+  limit: number;
+  after?: Cursor;
+  role?: Role;
+  email?: string;
+}
+
+/** Accounts for admins, newest first; never a password hash. */
+export async function listUsers(db: Queryable, filter: UserFilter): Promise<Page<User>> {
+  const params: unknown[] = [filter.limit + 1];
+  const conditions: string[] = [];
+  if (filter.role) {
+    params.push(filter.role);
+    conditions.push(`u.role = $${params.length}`);
+  }
+  if (filter.email) {
+    params.push(filter.email);
+    conditions.push(`u.email = $${params.length}`);
+  }
+  if (filter.after) {
+    params.push(filter.after.createdMicros, filter.after.id);
+    conditions.push(keysetCondition('u', params.length - 1));
+  }
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const { rows } = await db.query<UserRow>(
+    `SELECT u.id, u.name, u.email, u.role, ${CURSOR_COLUMN('u')} FROM users u ${where}
+     ORDER BY u.created_at DESC, u.id DESC LIMIT $1`,
+    params,
+  );
+  return toPage(rows, filter.limit, ({ id, name, email, role }) => ({ id, name, email, role }));
+}
+
+export async function countAdmins(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ admins: number }>(`SELECT count(*)::int AS admins FROM users WHERE role = 'admin'`);
+  return rows[0]!.admins;
+}
+
+export async function updateRole(db: Queryable, id: string, role: Role): Promise<User | undefined> {
+  const { rows } = await db.query<User>(
+    `UPDATE users SET role = $2, updated_at = now() WHERE id = $1 RETURNING id, name, email, role`,
+    [id, role],
+  );
+  return rows[0];
+}
