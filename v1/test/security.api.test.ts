@@ -1,6 +1,7 @@
 import { forgedTokensSuite } from '../../shared/test/security/forged-tokens.suite';
 import { privilegeSuite } from '../../shared/test/security/privilege.suite';
 import { rateLimitSuite } from '../../shared/test/security/rate-limit.suite';
+import { revocationSuite } from '../../shared/test/security/revocation.suite';
 import { secretsSuite } from '../../shared/test/security/secrets.suite';
 import { createApp } from '../src/app';
 
@@ -10,3 +11,4 @@ forgedTokensSuite(v1);
 privilegeSuite(v1);
 rateLimitSuite(v1);
 secretsSuite(v1);
+revocationSuite(v1, { deafWithoutRedis: true });

@@ -6,6 +6,8 @@ import { describeProductReadContract } from './products-read.contract';
 import { describeProductWriteContract } from './products-write.contract';
 import { describeSaleCreateContract } from './sales-create.contract';
 import { describeSaleReadContract } from './sales-read.contract';
+import { describeSessionsContract } from './sessions.contract';
+import { describeUsersContract } from './users.contract';
 import type { ContractTarget } from './target';
 
 export type { ContractTarget } from './target';
@@ -19,6 +21,8 @@ export function describeSharedContract(target: ContractTarget): void {
   describeSaleCreateContract(target);
   describeSaleReadContract(target);
   describeOrdersContract(target);
+  describeUsersContract(target);
+  describeSessionsContract(target);
   describeErrorContract(target);
   describeOpsContract(target);
 }
@@ -32,4 +36,6 @@ export {
   describeProductWriteContract,
   describeSaleCreateContract,
   describeSaleReadContract,
+  describeSessionsContract,
+  describeUsersContract,
 };

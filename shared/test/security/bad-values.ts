@@ -81,6 +81,7 @@ const VALUES: Record<FieldKind, BadValue[]> = {
     v('NUL character', 'a\u0000b'),
   ],
   level: [v('unknown level', 'debug'), v('upper case', 'INFO'), v('empty', ''), v('number', 1)],
+  role: [v('unknown role', 'superuser'), v('upper case', 'ADMIN'), v('empty', ''), v('number', 1), v('array', ['admin']), v('null', null)],
   email: [
     v('number', 42),
     v('empty', ''),

@@ -8,6 +8,7 @@ export type FieldKind =
   | 'name'
   | 'text'
   | 'level'
+  | 'role'
   | 'email'
   | 'password'
   | 'loginPassword'
@@ -77,6 +78,19 @@ const ROUTES: RouteSpec[] = [
     ],
   },
   { method: 'GET', path: '/auth/me', access: 'user' },
+  // Only forged tokens reach it here (a genuine one would log the suite's users out).
+  { method: 'POST', path: '/auth/logout', access: 'user' },
+  { method: 'GET', path: '/users', access: 'admin', list: true, badQueries: ['role=owner', 'role=ADMIN', 'email=nope', 'email[]=x', 'role=admin&role=customer'] },
+  {
+    method: 'PATCH',
+    path: '/users/:id',
+    access: 'admin',
+    // The customer's own role: even a body accepted by mistake would change nothing.
+    id: (w) => w.customer.id,
+    body: () => ({ role: 'customer' }),
+    fields: { role: 'role' },
+    required: ['role'],
+  },
   { method: 'GET', path: '/products', access: 'public', list: true },
   { method: 'GET', path: '/products/:id', access: 'public', id: (w) => w.productId },
   {

@@ -54,10 +54,11 @@ export function secretsSuite(target: SecurityTarget): void {
       expect(found).toEqual([]);
     });
 
-    it('the issued token carries only the subject, the role and its times', async () => {
+    it('the issued token carries only the subject, the role, its times and a random id (what makes each token revocable alone)', async () => {
       const response = await post('/auth/login', { email: world.customer.email, password: world.customer.password });
       const claims = jwt.decode((response.json as { token: string }).token) as Record<string, unknown>;
-      expect(Object.keys(claims).sort()).toEqual(['exp', 'iat', 'role', 'sub']);
+      expect(Object.keys(claims).sort()).toEqual(['exp', 'iat', 'jti', 'role', 'sub']);
+      expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
     });
   });
 }

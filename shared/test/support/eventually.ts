@@ -1,0 +1,18 @@
+/**
+ * Polls `probe` until `done` accepts its value, at most `withinMs`; resolves with the value and how
+ * long it took. A promise with a deadline ("within 5 s") is tested by polling, never by sleeping.
+ */
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  withinMs: number,
+): Promise<{ value: T; afterMs: number }> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    const afterMs = Date.now() - started;
+    if (done(value)) return { value, afterMs };
+    if (afterMs > withinMs) throw new Error(`still ${JSON.stringify(value)} after ${afterMs} ms (promised within ${withinMs} ms)`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
