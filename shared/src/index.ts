@@ -29,3 +29,4 @@ export * from './platform/batcher';
 export * from './sales/purchase-refusals';
 export * from './http/openapi.routes';
 export * from './sales/purchase-request';
+export * from './http/client-address';

@@ -48,6 +48,16 @@ const configSchema = z.object({
   RECONCILE_MIN_AGE_MS: intFromEnv(3_000, 0),
   ORPHAN_AFTER_MS: intFromEnv(10_000, 100),
   STOCK_EMIT_INTERVAL_MS: intFromEnv(100, 10),
+  // v2 Socket.io: messages a connection may send (a bucket of SOCKET_EMIT_BURST refilled at
+  // SOCKET_EMITS_PER_SECOND; past it the connection is closed and its address waits
+  // SOCKET_FLOOD_COOLDOWN_MS), sales it may follow, connections per client address, and how long a
+  // sale looked up for `subscribe` is reused.
+  SOCKET_EMITS_PER_SECOND: intFromEnv(20, 1),
+  SOCKET_EMIT_BURST: intFromEnv(60, 1),
+  SOCKET_FLOOD_COOLDOWN_MS: intFromEnv(10_000, 0),
+  SOCKET_MAX_SUBSCRIPTIONS: intFromEnv(50, 1),
+  SOCKET_MAX_CONNECTIONS_PER_ADDRESS: intFromEnv(50, 1),
+  SOCKET_SALE_CACHE_MS: intFromEnv(1_000, 0),
   // The shop page (served by v1): v2's origin for its API and Socket.io; '' = the page's own origin (behind nginx).
   PUBLIC_V2_URL: publicOrigin.default(''),
 });

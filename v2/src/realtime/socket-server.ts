@@ -3,7 +3,9 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import { findSale, AppError, type Deps, type Redis } from '@flashfast/shared';
+import { ConnectionGuard } from './connection-guard';
 import { ANNOUNCEMENTS_NAMESPACE, FLASHSALE_NAMESPACE, adapterKey, saleRoom, userRoom } from './rooms';
+import { SaleLookup } from './sale-lookup';
 
 const subscription = z.strictObject({ eventId: z.uuid() });
 
@@ -19,22 +21,35 @@ function handle(socket: Socket, name: string, work: (eventId: string) => Promise
     if (!parsed.success) return reply(errorReply('VALIDATION_ERROR', 'expected {eventId: uuid}'));
     try {
       reply(await work(parsed.data.eventId));
-    } catch {
-      reply(errorReply('UNAVAILABLE', 'try again shortly'));
+    } catch (error) {
+      reply(error instanceof AppError ? errorReply(error.code, error.message) : errorReply('UNAVAILABLE', 'try again shortly'));
     }
   });
 }
 
+const subscriptionsOf = (socket: Socket): number => [...socket.rooms].filter((room) => room.startsWith('sale:')).length;
+
 /**
  * Socket.io on the v2 API: `/flashsale` (stock per sale room, purchase results per user room)
  * and `/announcements`. The Redis adapter makes a message sent by any instance, or by a
- * worker's emitter, reach clients connected to every instance.
+ * worker's emitter, reach clients connected to every instance. ConnectionGuard and SaleLookup
+ * keep one abusive client from slowing anyone else down.
  */
 export function createSocketServer(deps: Deps, httpServer: HttpServer, pub: Redis, sub: Redis): Server {
+  const guard = new ConnectionGuard(deps.config, deps.logger);
   const io = new Server(httpServer, {
     adapter: createAdapter(pub, sub, { key: adapterKey(deps.config.REDIS_KEY_PREFIX) }),
     cors: { origin: true },
     maxHttpBufferSize: 16 * 1024,
+    allowRequest: guard.allowRequest,
+  });
+  guard.attach(io);
+  const sales = new SaleLookup({
+    find: (eventId) => findSale(deps.db, eventId),
+    ttlMs: deps.config.SOCKET_SALE_CACHE_MS,
+    concurrency: 2,
+    maxWaiting: 1_000,
+    maxEntries: 10_000,
   });
   const flashsale = io.of(FLASHSALE_NAMESPACE);
 
@@ -52,12 +67,21 @@ export function createSocketServer(deps: Deps, httpServer: HttpServer, pub: Redi
   });
 
   flashsale.on('connection', (socket) => {
+    guard.track(socket);
     if (typeof socket.data.userId === 'string') void socket.join(userRoom(socket.data.userId));
     handle(socket, 'subscribe', async (eventId) => {
-      const event = await findSale(deps.db, eventId);
-      if (!event) return errorReply('NOT_FOUND', 'flash-sale event not found');
+      if (!socket.rooms.has(saleRoom(eventId)) && subscriptionsOf(socket) >= deps.config.SOCKET_MAX_SUBSCRIPTIONS) {
+        return errorReply('TOO_MANY_SUBSCRIPTIONS', `at most ${deps.config.SOCKET_MAX_SUBSCRIPTIONS} sales per connection: unsubscribe first`);
+      }
+      // Joined before the look-up, so concurrent subscribes count against the cap; left if it fails.
       await socket.join(saleRoom(eventId));
-      return { ok: true, event };
+      const event = await sales.find(eventId).catch(async (error: unknown) => {
+        await socket.leave(saleRoom(eventId));
+        throw error;
+      });
+      if (event) return { ok: true, event };
+      await socket.leave(saleRoom(eventId));
+      return errorReply('NOT_FOUND', 'flash-sale event not found');
     });
     handle(socket, 'unsubscribe', async (eventId) => {
       await socket.leave(saleRoom(eventId));
@@ -65,6 +89,6 @@ export function createSocketServer(deps: Deps, httpServer: HttpServer, pub: Redi
     });
   });
 
-  io.of(ANNOUNCEMENTS_NAMESPACE);
+  io.of(ANNOUNCEMENTS_NAMESPACE).on('connection', (socket) => guard.track(socket));
   return io;
 }
