@@ -98,9 +98,9 @@ describe('v2 Socket.io abuse is contained', () => {
     await Promise.all([flood, probing]);
     const memoryAfter = process.memoryUsage().rss;
 
-    console.log(
+    console.warn(
       [
-        `flooder: ${sent} subscribe messages sent, disconnected with "${disconnectedFor}" after ${floodMs.toFixed(0)} ms`,
+        `[measured] flooder: ${sent} subscribe messages sent, disconnected with "${disconnectedFor}" after ${floodMs.toFixed(0)} ms`,
         `HTTP (GET sale + GET orders) before: ${summary(before.http)}; during: ${summary(latencies.http)}`,
         `socket subscribe ack before: ${summary(before.socket)}; during: ${summary(latencies.socket)}`,
         `test process RSS ${(memoryBefore / 2 ** 20).toFixed(0)} MB -> ${(memoryAfter / 2 ** 20).toFixed(0)} MB`,

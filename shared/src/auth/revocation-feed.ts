@@ -47,7 +47,13 @@ export class RevocationFeed {
     subscriber.on('message', () => void this.refresh().catch(() => undefined));
     // After a reconnect, messages sent meanwhile are lost: read now rather than at the next tick.
     subscriber.on('ready', () => void this.refresh().catch(() => undefined));
-    subscriber.subscribe(channel).catch(() => undefined);
+    // Only once ready: ioredis writes SUBSCRIBE (a command allowed while Redis loads) even during its
+    // connection handshake, after which the handshake's INFO fails and the subscription is lost.
+    // After a reconnect, ioredis subscribes again by itself.
+    const subscribe = () =>
+      void subscriber.subscribe(channel).catch((error: unknown) => this.options.logger.warn({ err: error, channel }, 'cannot subscribe to account changes; polling only'));
+    if (subscriber.status === 'ready') subscribe();
+    else subscriber.once('ready', subscribe);
     void this.prune();
   }
 

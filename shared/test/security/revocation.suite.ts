@@ -79,7 +79,7 @@ export function revocationSuite(target: SecurityTarget, options: { deafWithoutRe
       expect(await status(a, 'GET', '/orders', user)()).toBe(401);
       for (const instance of [b, c]) {
         const { afterMs } = await eventually(status(instance, 'GET', '/orders', user), (s) => s === 401, PROMISED_MS);
-        console.log(`${target.name}: logout on A refused on ${instance.name} after ${afterMs} ms`);
+        console.warn(`[measured] ${target.name}: logout on A refused on ${instance.name} after ${afterMs} ms`);
       }
       for (const instance of [a, b, c]) expect(await status(instance, 'GET', '/auth/me', other)()).toBe(200);
     });
@@ -95,7 +95,7 @@ export function revocationSuite(target: SecurityTarget, options: { deafWithoutRe
       for (const instance of [b, c]) {
         const demotion = await eventually(status(instance, 'GET', '/users', demoted), (s) => s === 403, PROMISED_MS);
         const removal = await eventually(status(instance, 'GET', '/orders', removed), (s) => s === 401, PROMISED_MS);
-        console.log(`${target.name}: on ${instance.name}, demotion after ${demotion.afterMs} ms, removal after ${removal.afterMs} ms`);
+        console.warn(`[measured] ${target.name}: on ${instance.name}, demotion after ${demotion.afterMs} ms, removal after ${removal.afterMs} ms`);
       }
     });
 
@@ -125,7 +125,7 @@ export function revocationSuite(target: SecurityTarget, options: { deafWithoutRe
         await blocker.query('BEGIN');
         await blocker.query('LOCK TABLE auth_changes IN ACCESS EXCLUSIVE MODE');
         const { afterMs } = await eventually(status(a, 'GET', '/auth/me', user), (s) => s === 503, 3 * PROMISED_MS);
-        console.log(`${target.name}: authenticated requests refused with 503 after ${afterMs} ms of unreadable account changes`);
+        console.warn(`[measured] ${target.name}: authenticated requests refused with 503 after ${afterMs} ms of unreadable account changes`);
         expect((await call(a.server.url, 'GET', `${target.prefix}/products`)).status).toBe(200);
       } finally {
         await blocker.query('ROLLBACK');
