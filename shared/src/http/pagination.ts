@@ -39,6 +39,31 @@ export const pageQuery = (maxPageSize: number) => ({
 export const keysetCondition = (alias: string, first: number): string =>
   `(${alias}.created_at, ${alias}.id) < ('epoch'::timestamptz + $${first}::bigint * interval '1 microsecond', $${first + 1}::uuid)`;
 
+/**
+ * The WHERE clause and parameters of one keyset page, newest first: `$1` is the limit + 1, then
+ * `alias.column = value` for each filter given (undefined: not filtered), the SQL `conditions`
+ * as they are, and the cursor.
+ */
+export function pageWhere(
+  alias: string,
+  page: { limit: number; after?: Cursor },
+  equals: Record<string, unknown>,
+  conditions: string[] = [],
+): { where: string; params: unknown[] } {
+  const params: unknown[] = [page.limit + 1];
+  const all = [...conditions];
+  for (const [column, value] of Object.entries(equals)) {
+    if (value === undefined) continue;
+    params.push(value);
+    all.push(`${alias}.${column} = $${params.length}`);
+  }
+  if (page.after) {
+    params.push(page.after.createdMicros, page.after.id);
+    all.push(keysetCondition(alias, params.length - 1));
+  }
+  return { where: all.length > 0 ? `WHERE ${all.join(' AND ')}` : '', params };
+}
+
 export const CURSOR_COLUMN = (alias: string): string =>
   `(extract(epoch from ${alias}.created_at) * 1000000)::bigint::text AS cursor_micros`;
 

@@ -1,6 +1,6 @@
 import type { Queryable } from '../platform/db';
 import { moneyToJson } from '../platform/money';
-import { CURSOR_COLUMN, keysetCondition, toPage, type Cursor, type Page } from '../http/pagination';
+import { CURSOR_COLUMN, pageWhere, toPage, type Cursor, type Page } from '../http/pagination';
 
 export interface Order {
   id: string;
@@ -65,21 +65,7 @@ export interface OrderFilter {
 }
 
 export async function listOrders(db: Queryable, filter: OrderFilter): Promise<Page<Order>> {
-  const params: unknown[] = [filter.limit + 1];
-  const conditions: string[] = [];
-  if (filter.userId) {
-    params.push(filter.userId);
-    conditions.push(`o.user_id = $${params.length}`);
-  }
-  if (filter.eventId) {
-    params.push(filter.eventId);
-    conditions.push(`o.event_id = $${params.length}`);
-  }
-  if (filter.after) {
-    params.push(filter.after.createdMicros, filter.after.id);
-    conditions.push(keysetCondition('o', params.length - 1));
-  }
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const { where, params } = pageWhere('o', filter, { user_id: filter.userId, event_id: filter.eventId });
   const { rows } = await db.query<OrderRow & { cursor_micros: string }>(
     `SELECT ${ORDER_COLUMNS}, ${CURSOR_COLUMN('o')} FROM orders o ${where}
      ORDER BY o.created_at DESC, o.id DESC LIMIT $1`,

@@ -1,6 +1,6 @@
 import type { Queryable } from '../platform/db';
 import { moneyToJson } from '../platform/money';
-import { CURSOR_COLUMN, keysetCondition, toPage, type Cursor, type Page } from '../http/pagination';
+import { CURSOR_COLUMN, pageWhere, toPage, type Cursor, type Page } from '../http/pagination';
 import type { CreateSaleInput, UpdateSaleInput } from './sale.schema';
 
 export type SaleStatus = 'scheduled' | 'live' | 'sold_out' | 'ended' | 'inactive';
@@ -105,21 +105,9 @@ export interface SaleFilter {
 }
 
 export async function listSales(db: Queryable, filter: SaleFilter): Promise<Page<FlashSaleEvent>> {
-  const params: unknown[] = [filter.limit + 1];
-  const conditions: string[] = [];
-  if (filter.openNow !== undefined) {
-    const open = 'e.is_active AND now() >= e.start_time AND now() < e.end_time';
-    conditions.push(filter.openNow ? open : `NOT (${open})`);
-  }
-  if (filter.productId) {
-    params.push(filter.productId);
-    conditions.push(`e.product_id = $${params.length}`);
-  }
-  if (filter.after) {
-    params.push(filter.after.createdMicros, filter.after.id);
-    conditions.push(keysetCondition('e', params.length - 1));
-  }
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const open = 'e.is_active AND now() >= e.start_time AND now() < e.end_time';
+  const conditions = filter.openNow === undefined ? [] : [filter.openNow ? open : `NOT (${open})`];
+  const { where, params } = pageWhere('e', filter, { product_id: filter.productId }, conditions);
   const { rows } = await db.query<SaleRow>(
     `${SELECT_SALES} ${where} ORDER BY e.created_at DESC, e.id DESC LIMIT $1`,
     params,

@@ -1,5 +1,5 @@
 import type { Queryable } from '../platform/db';
-import { CURSOR_COLUMN, keysetCondition, toPage, type Cursor, type Page } from '../http/pagination';
+import { CURSOR_COLUMN, pageWhere, toPage, type Cursor, type Page } from '../http/pagination';
 import type { Role } from '../auth/tokens';
 import type { User } from '../auth/users.repository';
 
@@ -16,21 +16,7 @@ export interface UserFilter {
 
 /** Accounts for admins, newest first; never a password hash. */
 export async function listUsers(db: Queryable, filter: UserFilter): Promise<Page<User>> {
-  const params: unknown[] = [filter.limit + 1];
-  const conditions: string[] = [];
-  if (filter.role) {
-    params.push(filter.role);
-    conditions.push(`u.role = $${params.length}`);
-  }
-  if (filter.email) {
-    params.push(filter.email);
-    conditions.push(`u.email = $${params.length}`);
-  }
-  if (filter.after) {
-    params.push(filter.after.createdMicros, filter.after.id);
-    conditions.push(keysetCondition('u', params.length - 1));
-  }
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const { where, params } = pageWhere('u', filter, { role: filter.role, email: filter.email });
   const { rows } = await db.query<UserRow>(
     `SELECT u.id, u.name, u.email, u.role, ${CURSOR_COLUMN('u')} FROM users u ${where}
      ORDER BY u.created_at DESC, u.id DESC LIMIT $1`,
