@@ -44,6 +44,7 @@ export async function startTestCluster(options: Omit<ClusterOptions, 'env' | 'ba
     LOG_LEVEL: 'warn',
     RATE_LIMIT_AUTH_MAX: '100000',
     RATE_LIMIT_PURCHASE_MAX: '100000',
+    SOCKET_MAX_CONNECTIONS_PER_ADDRESS: '100000',
     // Several processes per cluster and two test files at once share PostgreSQL's 100 connections.
     DATABASE_POOL_SIZE: '4',
     ...options.env,

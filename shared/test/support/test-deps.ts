@@ -7,7 +7,8 @@ export { testDatabaseUrl };
 
 /**
  * Real PostgreSQL and Redis with test-friendly settings: a fresh Redis key prefix per call
- * (rate-limit counters never leak between files), cheap bcrypt, quiet logs, generous limits.
+ * (rate-limit counters never leak between files), cheap bcrypt, quiet logs, generous limits
+ * (also Socket.io connections per address: every test client is 127.0.0.1).
  */
 export async function createTestDeps(overrides: Record<string, string> = {}): Promise<Deps> {
   const config = loadConfig({
@@ -19,6 +20,8 @@ export async function createTestDeps(overrides: Record<string, string> = {}): Pr
     LOG_LEVEL: 'silent',
     RATE_LIMIT_AUTH_MAX: '100000',
     RATE_LIMIT_PURCHASE_MAX: '100000',
+    // Every test client comes from 127.0.0.1.
+    SOCKET_MAX_CONNECTIONS_PER_ADDRESS: '100000',
     DATABASE_POOL_SIZE: '20',
     ...overrides,
   });
