@@ -60,7 +60,9 @@ describe('v2 worker crash', () => {
       fresh.kill('SIGTERM');
       await exited(fresh);
     }
-  });
+    // Longer than the 60 s it may wait for outcomes: on a loaded machine a test timeout would abandon
+    // the body with its worker still running, and that worker would serve the next test's jobs.
+  }, 180_000);
 });
 
 describe('v2 worker graceful stop', () => {
