@@ -1,22 +1,28 @@
-import http from 'node:http';
-import net from 'node:net';
+import fs from 'node:fs';
+import https from 'node:https';
+import tls from 'node:tls';
 import { call } from '../shared/test/support/http';
+import { eventually } from './support/eventually';
 import { CLUSTER_START_TIMEOUT, instances, startTestCluster, type TestCluster } from './support/test-cluster';
+import { trustInThisFile } from './support/trust';
 
+// The edge as production runs it (HTTPS), seen from the client's side of the TLS.
 const AUTH_LIMIT = 3;
 let test: TestCluster;
 
 beforeAll(async () => {
-  test = await startTestCluster({ v1: 2, v2: 1, workers: 0, env: { RATE_LIMIT_AUTH_MAX: String(AUTH_LIMIT) } });
+  // Debug: the apps log each request with the client and scheme they understood.
+  test = await startTestCluster({ v1: 2, v2: 1, workers: 0, tls: true, env: { RATE_LIMIT_AUTH_MAX: String(AUTH_LIMIT), LOG_LEVEL: 'debug' } });
 }, CLUSTER_START_TIMEOUT);
 afterAll(() => test?.stop(), 60_000);
+trustInThisFile(() => test?.ca);
 
 const port = () => Number(new URL(test.baseUrl).port);
 
 /** Bytes as a client sends them, and nginx's answer split into status, headers and body. */
 function rawRequest(bytes: string): Promise<{ status: number; headers: string; body: string }> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port(), '127.0.0.1', () => socket.write(Buffer.from(bytes, 'latin1')));
+    const socket = tls.connect({ port: port(), host: '127.0.0.1', servername: 'localhost', ca: test.ca }, () => socket.write(Buffer.from(bytes, 'latin1')));
     let received = '';
     // Done once the whole answer is in: nginx may then reset a connection whose body it never read.
     socket.on('data', (chunk) => {
@@ -35,8 +41,8 @@ function rawRequest(bytes: string): Promise<{ status: number; headers: string; b
 function loginFrom(localAddress: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({ email: 'nobody@example.test', password: 'not-the-password' });
-    const request = http.request(
-      { host: '127.0.0.1', port: port(), localAddress, method: 'POST', path: '/auth/login', agent: false,
+    const request = https.request(
+      { host: '127.0.0.1', port: port(), localAddress, ca: test.ca, method: 'POST', path: '/auth/login', agent: false,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } },
       (response) => {
         response.resume();
@@ -47,6 +53,14 @@ function loginFrom(localAddress: string, headers: Record<string, string> = {}): 
     request.end(body);
   });
 }
+
+/** The request log line (debug) a v1 instance wrote for this request id, once it is there. */
+const appLogLine = (requestId: string) =>
+  eventually(() => {
+    const lines = instances(test, 'v1').flatMap((proc) => fs.readFileSync(proc.logFile, 'utf8').split('\n'));
+    const line = lines.find((text) => text.includes(`"reqId":"${requestId}"`) && text.includes('"msg":"request"'));
+    return line === undefined ? undefined : (JSON.parse(line) as Record<string, unknown>);
+  });
 
 const jsonError = (answer: { headers: string; body: string }) => ({
   json: /content-type: application\/json/i.test(answer.headers),
@@ -82,6 +96,21 @@ describe('the client address behind nginx', () => {
 
     expect(statuses).toEqual([...Array(AUTH_LIMIT).fill(401), 429]);
     expect(await loginFrom('127.0.0.3')).toBe(401);
+  });
+
+  it('the app sees the real client and https, whatever the headers a client sends claim', async () => {
+    const answer = await new Promise<number>((resolve, reject) => {
+      const spoofing = { 'x-request-id': 'who-am-i', 'x-forwarded-proto': 'http', 'x-forwarded-for': '203.0.113.9', forwarded: 'for=198.51.100.7;proto=http' };
+      https
+        .get({ host: '127.0.0.1', port: port(), localAddress: '127.0.0.4', ca: test.ca, path: '/products', headers: spoofing, agent: false }, (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode!));
+        })
+        .on('error', reject);
+    });
+
+    expect(answer).toBe(200);
+    expect(await appLogLine('who-am-i')).toMatchObject({ url: '/products', status: 200, client: '127.0.0.4', secure: true });
   });
 
   it("a client's X-Request-Id is kept end to end; without one, nginx makes one the app answers with", async () => {

@@ -1,7 +1,9 @@
 // `npm run loadtest -- --target v1|v2|both ...`: a flash-sale spike against v1 and/or v2, then an
 // audit of every sale; exits non-zero when an audit fails. Usage: --help, or docs/loadtest.md.
 const { AbortController } = globalThis;
+const fs = require('node:fs');
 const { parseOptions, UsageError } = require('./lib/args');
+const { trustAuthority } = require('./lib/http');
 const { runLoadtest } = require('./lib/run');
 const { formatAudit } = require('./lib/audit');
 const { renderConsole } = require('./lib/console');
@@ -23,6 +25,14 @@ async function main() {
     out(options.usage);
     return 0;
   }
+  if (options.caFile) {
+    try {
+      trustAuthority(fs.readFileSync(options.caFile, 'utf8'));
+    } catch (error) {
+      note(`--ca ${options.caFile}: ${error.message}`);
+      return 2;
+    }
+  }
   const quote = (a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);
   // The settings taken from the environment belong to the command too; secrets are not written.
   const fromEnv = ['JWT_SECRET', 'DATABASE_URL', 'ADMIN_EMAIL', 'ADMIN_PASSWORD']
@@ -43,6 +53,8 @@ async function main() {
   return results.ok ? 0 : 1;
 }
 
+const UNTRUSTED_CERTIFICATE = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']);
+
 const interrupt = new AbortController();
 for (const signal of ['SIGINT', 'SIGTERM']) {
   // Stops sending and waiting; the run then stops its local stack. A second signal exits at once.
@@ -59,6 +71,9 @@ main().then(
   },
   (error) => {
     note(error instanceof Error ? error.stack : String(error));
+    if (UNTRUSTED_CERTIFICATE.has(error?.code ?? error?.cause?.code)) {
+      note("the server's certificate is not trusted here: give its authority with --ca FILE (npm run cluster -- --tls: .cluster/tls/ca.pem)");
+    }
     process.exitCode = 1;
   },
 );

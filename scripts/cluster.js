@@ -1,15 +1,19 @@
 // `npm run cluster [-- --v1 2 --v2 2 --workers 2 --port 8080 --host 127.0.0.1]`: the production
 // topology on this machine, behind a real nginx (installed from Debian when missing).
-// Counts also come from CLUSTER_V1, CLUSTER_V2, CLUSTER_WORKERS, CLUSTER_PORT; flags win.
+// `--tls`: HTTPS on --port (default 8443) and plain HTTP redirecting to it on --http-port (default
+// 8080), with --tls-cert/--tls-key, or else a local authority's certificate (.cluster/tls/).
+// Settings also come from CLUSTER_V1, CLUSTER_V2, CLUSTER_WORKERS, CLUSTER_PORT, CLUSTER_HOST,
+// CLUSTER_TLS=1, CLUSTER_HTTP_PORT, TLS_CERT_FILE, TLS_KEY_FILE; flags win.
 // Without JWT_SECRET one is generated for the run, shared by every instance.
 // Ctrl-C (or SIGTERM) stops nginx, then every instance; nothing is left running.
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 /* global AbortController */
-const { startCluster, ROOT } = require('./cluster/index');
+const { ensureLocalAuthority, startCluster, ROOT } = require('./cluster/index');
 
-const USAGE = 'usage: npm run cluster -- [--v1 N] [--v2 N] [--workers N] [--port P] [--host H]';
+const USAGE =
+  'usage: npm run cluster -- [--v1 N] [--v2 N] [--workers N] [--port P] [--host H] [--tls [--http-port P] [--tls-cert FILE --tls-key FILE]]';
 let flags;
 try {
   flags = parseArgs({
@@ -19,6 +23,10 @@ try {
       workers: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
+      tls: { type: 'boolean' },
+      'http-port': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }).values;
@@ -31,16 +39,28 @@ if (flags.help) {
   process.exit(0);
 }
 const setting = (flag, name, fallback) => flags[flag] ?? process.env[name] ?? fallback;
+const tls = flags.tls ?? ['1', 'true', 'yes'].includes(process.env.CLUSTER_TLS ?? '');
 const options = {
   v1: Number(setting('v1', 'CLUSTER_V1', 2)),
   v2: Number(setting('v2', 'CLUSTER_V2', 2)),
   workers: Number(setting('workers', 'CLUSTER_WORKERS', 2)),
-  port: Number(setting('port', 'CLUSTER_PORT', 8080)),
+  port: Number(setting('port', 'CLUSTER_PORT', tls ? 8443 : 8080)),
   host: setting('host', 'CLUSTER_HOST', '127.0.0.1'),
 };
 
+/** The certificate given (both files or neither), or the local authority's; undefined without --tls. */
+function tlsFiles() {
+  const certFile = setting('tls-cert', 'TLS_CERT_FILE', '');
+  const keyFile = setting('tls-key', 'TLS_KEY_FILE', '');
+  if (Boolean(certFile) !== Boolean(keyFile)) throw new Error('give both --tls-cert and --tls-key (TLS_CERT_FILE, TLS_KEY_FILE), or neither');
+  if (certFile) return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile) };
+  return ensureLocalAuthority(path.join(ROOT, '.cluster/tls'));
+}
+
 async function main() {
   execFileSync(path.join(ROOT, 'scripts/install-system-deps.sh'), ['nginx'], { stdio: 'inherit' });
+  const files = tls ? tlsFiles() : undefined;
+  if (files) options.tls = { certFile: files.certFile, keyFile: files.keyFile, httpPort: Number(setting('http-port', 'CLUSTER_HTTP_PORT', 8080)) };
   if (!process.env.JWT_SECRET) console.warn('JWT_SECRET is not set: generated one for this run; tokens end with it.');
 
   // Signals are handled from the start: during start-up they abort it (which stops what is up).
@@ -86,15 +106,19 @@ async function main() {
 
   const urls = (role) => cluster.processes.filter((proc) => proc.role === role).map((proc) => proc.url).join('  ');
   const relative = path.relative(process.cwd(), cluster.runDir) || '.';
+  const caFile = files?.caFile && path.relative(process.cwd(), files.caFile);
+  const redirect = files ? `\n  plain HTTP   ${cluster.httpUrl}   redirects to HTTPS (except /healthz)` : '';
+  const trust = caFile ? `\n  authority    ${caFile}   trust it: curl --cacert ${caFile}, NODE_EXTRA_CA_CERTS=${caFile}, or your browser` : '';
+  const curlCa = caFile ? ` --cacert ${caFile}` : '';
   console.log(`
 FlashFast cluster is up
-  entry point  ${cluster.baseUrl}   /api/ and /socket.io/ -> v2, everything else -> v1
+  entry point  ${cluster.baseUrl}   /api/ and /socket.io/ -> v2, everything else -> v1${redirect}${trust}
   v1           ${urls('v1')}
   v2           ${urls('v2')}
   workers      ${urls('worker') || '(none)'}   (/healthz, /readyz, /metrics)
   nginx.conf   ${path.join(relative, 'nginx.conf')} (rendered from nginx.conf)
   logs         ${path.join(relative, 'logs')}/*.log
-Try: curl ${cluster.baseUrl}/healthz
+Try: curl${curlCa} ${cluster.baseUrl}/healthz
 Ctrl-C stops everything.`);
 }
 

@@ -4,21 +4,27 @@
 #   docker-compose  only to validate docker-compose.yml (`docker-compose config -q`) in CI
 #   chromium        the browser the shop page's test drives through playwright-core
 #                   (playwright cannot download its own browsers on our machines)
-# Usage: scripts/install-system-deps.sh [nginx] [docker-compose] [chromium]   (no argument: all)
+#   openssl         makes the local certificate authority of `npm run cluster -- --tls`
+#                   (scripts/make-local-tls.sh); the e2e tests check TLS versions with s_client
+#   certutil        (package libnss3-tools) puts that authority into a browser profile's trust
+#                   store for the HTTPS browser test
+# Usage: scripts/install-system-deps.sh [nginx] [docker-compose] [chromium] [openssl] [certutil]
+#   (no argument: all)
 # Idempotent and silent when everything is already there; needs root (or sudo) otherwise.
 set -euo pipefail
 
 wanted=("$@")
-[ ${#wanted[@]} -eq 0 ] && wanted=(nginx docker-compose chromium)
+[ ${#wanted[@]} -eq 0 ] && wanted=(nginx docker-compose chromium openssl certutil)
 
 missing=()
 for tool in "${wanted[@]}"; do
   case "$tool" in
-    nginx | docker-compose | chromium) ;;
-    *) echo "install-system-deps: unknown tool '$tool' (expected nginx, docker-compose or chromium)" >&2; exit 2 ;;
+    nginx | docker-compose | chromium | openssl) package=$tool ;;
+    certutil) package=libnss3-tools ;;
+    *) echo "install-system-deps: unknown tool '$tool' (expected nginx, docker-compose, chromium, openssl or certutil)" >&2; exit 2 ;;
   esac
   # nginx lives in /usr/sbin, which is not on every user's PATH.
-  command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")
+  command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import { io, type Socket } from 'socket.io-client';
 
 export interface SocketOptions {
@@ -7,6 +8,8 @@ export interface SocketOptions {
   transport: 'websocket' | 'polling';
   /** The client's source address (127.0.0.x): nginx's affinity key is the client address. */
   localAddress?: string;
+  /** For an https:// URL (WebSocket over TLS, polling over HTTPS): the authority to trust. */
+  ca?: string;
 }
 
 /** Socket.io clients that are all disconnected by `closeAll` (call it in afterAll). */
@@ -15,13 +18,14 @@ export function socketClients() {
   const agents: http.Agent[] = [];
   return {
     /** Resolves once connected; rejects with the connect error. */
-    connect(url: string, { token, namespace = '/flashsale', transport, localAddress }: SocketOptions): Promise<Socket> {
-      const agent = localAddress ? new http.Agent({ keepAlive: true, localAddress }) : undefined;
+    connect(url: string, { token, namespace = '/flashsale', transport, localAddress, ca }: SocketOptions): Promise<Socket> {
+      const agent = !localAddress ? undefined : url.startsWith('https:') ? new https.Agent({ keepAlive: true, localAddress, ca }) : new http.Agent({ keepAlive: true, localAddress });
       if (agent) agents.push(agent);
       const socket = io(`${url}${namespace}`, {
         auth: token ? { token } : {},
         transports: [transport],
         reconnection: false,
+        ...(ca ? { ca } : {}),
         // engine.io-client hands `agent` to node's http (polling) and to ws (WebSocket).
         ...(agent ? { agent: agent as unknown as string } : {}),
       });

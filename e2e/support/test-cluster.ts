@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Deps } from '@flashfast/shared';
-import { startCluster, ROOT, type Cluster, type ClusterOptions } from '../../scripts/cluster/index';
+import { ensureLocalAuthority, startCluster, ROOT, type Cluster, type ClusterOptions } from '../../scripts/cluster/index';
 import { closeTestDeps, createTestDeps } from '../../shared/test/support/test-deps';
 import { testDatabaseUrl } from '../../shared/test/support/test-databases';
 
@@ -18,8 +18,12 @@ export const e2eDatabaseUrl = (): string => testDatabaseUrl(`e2e_w${process.env.
 
 export interface TestCluster {
   cluster: Cluster;
-  /** nginx, the one entry point. */
+  /** nginx, the one entry point (https://127.0.0.1:<port> with `tls`). */
   baseUrl: string;
+  /** With `tls`: nginx's plain HTTP port (redirects); otherwise baseUrl. */
+  httpUrl: string;
+  /** With `tls`: the local authority that signed nginx's certificate (PEM), for clients to trust. */
+  ca?: string;
   /** What every app process got: database, Redis prefix, secret, limits. */
   env: Record<string, string>;
   /** Test-side connections to the same database and the same Redis prefix. */
@@ -27,12 +31,18 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
+type TestClusterOptions = Omit<ClusterOptions, 'env' | 'baseEnv' | 'runDir' | 'port' | 'tls'> & {
+  env?: Record<string, string>;
+  /** HTTPS as in production, with a local authority of the run's own (made with openssl). */
+  tls?: boolean;
+};
+
 /**
  * The cluster of `npm run cluster` (compiled dist/, real nginx) for a test file, on ephemeral
  * ports, this worker's e2e database and a Redis key prefix of its own. nginx is installed
  * first if the machine lacks it. `stop` ends every process and removes the prefix's keys.
  */
-export async function startTestCluster(options: Omit<ClusterOptions, 'env' | 'baseEnv' | 'runDir' | 'port'> & { env?: Record<string, string> } = {}): Promise<TestCluster> {
+export async function startTestCluster({ tls, ...options }: TestClusterOptions = {}): Promise<TestCluster> {
   execFileSync(path.join(ROOT, 'scripts/install-system-deps.sh'), ['nginx'], { stdio: 'inherit' });
   const env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -50,7 +60,16 @@ export async function startTestCluster(options: Omit<ClusterOptions, 'env' | 'ba
     ...options.env,
   };
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flashfast-e2e-'));
-  const cluster = await startCluster({ workers: 1, ...options, port: 0, env, baseEnv: { PATH: process.env.PATH }, runDir });
+  const authority = tls ? ensureLocalAuthority(path.join(runDir, 'tls')) : undefined;
+  const cluster = await startCluster({
+    workers: 1,
+    ...options,
+    port: 0,
+    tls: authority && { certFile: authority.certFile, keyFile: authority.keyFile, httpPort: 0 },
+    env,
+    baseEnv: { PATH: process.env.PATH },
+    runDir,
+  });
   let deps: Deps;
   try {
     deps = await createTestDeps({ ...env, LOG_LEVEL: 'silent' });
@@ -61,6 +80,8 @@ export async function startTestCluster(options: Omit<ClusterOptions, 'env' | 'ba
   return {
     cluster,
     baseUrl: cluster.baseUrl,
+    httpUrl: cluster.httpUrl,
+    ca: authority && fs.readFileSync(authority.caFile, 'utf8'),
     env,
     deps,
     stop: async () => {
@@ -77,12 +98,17 @@ export const instances = (test: TestCluster, role: 'v1' | 'v2' | 'worker') =>
 
 export interface AccessLogEntry {
   client: string;
+  requestId: string;
   method: string;
   /** As the client sent it, query included. */
   uri: string;
   status: number;
   upstream: string;
   upstreamStatus: string;
+  /** http or https, HTTP/1.1 or HTTP/2.0, the TLS version ('' over plain HTTP). */
+  scheme: string;
+  protocol: string;
+  tls: string;
 }
 
 /** nginx's access log so far (JSON lines, see nginx.conf's log_format). */

@@ -12,7 +12,10 @@ const USAGE = `usage: npm run loadtest -- [options]
   --stock N                 units in each sale (default 1000)
   --connections N           concurrent HTTP connections (default 256)
   --max-per-user N          the sale's maxPerUser (default 1)
-  --base-url URL            the cluster (default ${DEFAULT_BASE_URL}; v1 at /, v2 at /api); loopback only
+  --base-url URL            the cluster (default ${DEFAULT_BASE_URL}; v1 at /, v2 at /api); loopback only;
+                            https:// for \`npm run cluster -- --tls\` (e.g. https://127.0.0.1:8443)
+  --ca FILE                 also trust this certificate authority (PEM) for https:// (the cluster's
+                            local one: .cluster/tls/ca.pem); NODE_EXTRA_CA_CERTS works as well
   --local                   start a fresh local stack (v1, v2 API, one worker, own database) and stop it after
   --jwt-secret S            the servers' JWT_SECRET (env JWT_SECRET): sign buyer tokens locally
   --database-url URL        their database (env DATABASE_URL): seed buyers with one INSERT, read decision times
@@ -32,6 +35,7 @@ const OPTIONS = {
   connections: { type: 'string', default: '256' },
   'max-per-user': { type: 'string', default: '1' },
   'base-url': { type: 'string' },
+  ca: { type: 'string' },
   local: { type: 'boolean', default: false },
   'jwt-secret': { type: 'string' },
   'database-url': { type: 'string' },
@@ -84,6 +88,7 @@ function parseOptions(argv, env = {}) {
   const targets = TARGETS[values.target];
   if (!targets) throw new UsageError(`--target must be v1, v2 or both, got "${values.target}"`);
   if (values.local && values['base-url']) throw new UsageError('--local starts its own stack: leave out --base-url');
+  if (values.local && values.ca) throw new UsageError('--local serves plain HTTP: leave out --ca');
   const options = {
     target: values.target,
     targets,
@@ -94,6 +99,7 @@ function parseOptions(argv, env = {}) {
     timeoutSeconds: positiveInt('timeout', values.timeout, 3600),
     local: values.local,
     baseUrl: values.local ? null : loopbackUrl('base-url', values['base-url'] ?? DEFAULT_BASE_URL),
+    caFile: values.ca,
     jwtSecret: values['jwt-secret'] ?? (env.JWT_SECRET || undefined),
     databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
     adminEmail: values['admin-email'] ?? (env.ADMIN_EMAIL || undefined),

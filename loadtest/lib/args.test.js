@@ -26,7 +26,13 @@ describe('load-test options', () => {
     expect(parseOptions([...admin, '--base-url', 'http://localhost:9000/']).baseUrl).toBe('http://localhost:9000');
   });
 
+  it('targets the cluster over HTTPS, trusting the authority given with --ca', () => {
+    const options = parseOptions([...admin, '--base-url', 'https://127.0.0.1:8443', '--ca', '.cluster/tls/ca.pem']);
+    expect(options).toMatchObject({ baseUrl: 'https://127.0.0.1:8443', caFile: '.cluster/tls/ca.pem' });
+  });
+
   it.each([
+    [['--local', '--ca', 'ca.pem'], /--local/],
     [['--target', 'v3'], /--target/],
     [['--buyers', '0'], /--buyers/],
     [['--buyers', '1e4'], /--buyers/],

@@ -1,5 +1,14 @@
 // A small JSON client over one undici connection pool per origin: at most `connections` sockets.
+const tls = require('node:tls');
 const { Pool } = require('undici');
+
+/** Authorities trusted besides Node's own (`--ca`): the whole tool talks to one stack. */
+let extraAuthorities = [];
+
+/** Also trust `pem` (a certificate authority) for every https:// origin from now on. */
+function trustAuthority(pem) {
+  extraAuthorities = [...extraAuthorities, pem];
+}
 
 /**
  * `json(method, path, {token, body, headers})` resolves to `{status, body, headers}`; the body is
@@ -12,7 +21,7 @@ function createHttp(origin, { connections = 16, timeoutMs = 60_000 } = {}) {
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
     keepAliveTimeout: 30_000,
-    connect: { timeout: 10_000 },
+    connect: { timeout: 10_000, ...(extraAuthorities.length > 0 ? { ca: [...tls.rootCertificates, ...extraAuthorities] } : {}) },
   });
   async function json(method, path, { token, body, headers = {} } = {}) {
     const response = await pool.request({
@@ -59,4 +68,4 @@ async function mapLimit(items, concurrency, work) {
   return results;
 }
 
-module.exports = { createHttp, expectStatus, mapLimit };
+module.exports = { createHttp, expectStatus, mapLimit, trustAuthority };

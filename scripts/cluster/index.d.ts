@@ -12,6 +12,11 @@ export interface ClusterOptions {
   port?: number;
   /** nginx's listen address (default 127.0.0.1); the instances always listen on loopback. */
   host?: string;
+  /**
+   * Serve HTTPS on `port` (default 8443) with this certificate and key, and plain HTTP on
+   * `httpPort` (0 or unset: a free one), which redirects to HTTPS and answers /healthz.
+   */
+  tls?: TlsOptions;
   /** Where nginx.conf, nginx's pid and temp files and every log go (default <repo>/.cluster). */
   runDir?: string;
   /** The environment every app process starts from (default process.env). */
@@ -22,6 +27,20 @@ export interface ClusterOptions {
   readyTimeoutMs?: number;
   /** Aborts the start-up: what was started is stopped and startCluster rejects. */
   signal?: AbortSignal;
+}
+
+export interface TlsOptions {
+  certFile: string;
+  keyFile: string;
+  httpPort?: number;
+}
+
+export interface LocalAuthority {
+  /** The authority's certificate: what clients trust. */
+  caFile: string;
+  /** The server certificate for localhost, 127.0.0.1 and ::1, and its key. */
+  certFile: string;
+  keyFile: string;
 }
 
 export interface ClusterProcess {
@@ -38,8 +57,10 @@ export interface ClusterProcess {
 }
 
 export interface Cluster {
-  /** nginx: the one entry point. */
+  /** nginx: the one entry point (https://... with `tls`). */
   baseUrl: string;
+  /** Plain HTTP: with `tls` the redirecting port, otherwise baseUrl. */
+  httpUrl: string;
   runDir: string;
   /** The secret every instance signs and verifies tokens with. */
   jwtSecret: string;
@@ -54,4 +75,8 @@ export interface Cluster {
 
 export function startCluster(options?: ClusterOptions): Promise<Cluster>;
 export function findNginx(): string;
+/** What `nginx -v` prints ("nginx version: nginx/1.22.1"). */
+export function nginxVersion(nginx: string): string;
+/** Makes (or keeps, while valid) a local authority and a localhost certificate in `dir` (scripts/make-local-tls.sh). */
+export function ensureLocalAuthority(dir: string): LocalAuthority;
 export const ROOT: string;

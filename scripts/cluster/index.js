@@ -3,7 +3,9 @@
 const { randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { renderLoopbackConfig } = require('./nginx-config');
+const { spawnSync } = require('node:child_process');
+const { ensureLocalAuthority } = require('./local-tls');
+const { knowsHttp2Directive, renderLoopbackConfig } = require('./nginx-config');
 const { assertPortFree, freePorts, runToCompletion, startProcess, stopProcess, signalGroup, waitUntilReady } = require('./processes');
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -27,6 +29,12 @@ function findNginx() {
   });
   if (!found) throw new Error('nginx is not installed: run scripts/install-system-deps.sh nginx');
   return found;
+}
+
+/** `nginx -v` (it prints to stderr): the rendering adapts to what this version understands. */
+function nginxVersion(nginx) {
+  const result = spawnSync(nginx, ['-v'], { encoding: 'utf8' });
+  return `${result.stderr}${result.stdout}`.trim();
 }
 
 /** Two clusters in one run directory would overwrite each other's config and logs. */
@@ -95,9 +103,13 @@ async function startCluster(options = {}) {
   try {
     const log = (name) => path.join(runDir, 'logs', `${name}.log`);
     const roles = Object.entries(sizes).flatMap(([role, n]) => Array.from({ length: n }, (_, i) => ({ role, index: i + 1 })));
-    const [entryPort, ...ports] = await freePorts(roles.length + 1);
-    const port = options.port === undefined ? 8080 : options.port === 0 ? entryPort : options.port;
-    await assertPortFree(host, port);
+    const [entryPort, redirectPort, ...ports] = await freePorts(roles.length + 2);
+    const tls = options.tls && { ...options.tls, httpPort: options.tls.httpPort || redirectPort };
+    const port = options.port === undefined ? (tls ? 8443 : 8080) : options.port === 0 ? entryPort : options.port;
+    for (const taken of tls ? [port, tls.httpPort] : [port]) await assertPortFree(host, taken);
+    for (const file of tls ? [tls.certFile, tls.keyFile] : []) {
+      if (!fs.existsSync(file)) throw new Error(`TLS file ${file} does not exist`);
+    }
 
     await runToCompletion({
       name: 'migrate',
@@ -123,7 +135,8 @@ async function startCluster(options = {}) {
 
     const addresses = (role) => processes.filter((proc) => proc.role === role).map((proc) => `127.0.0.1:${proc.port}`);
     const configFile = path.join(runDir, 'nginx.conf');
-    fs.writeFileSync(configFile, renderLoopbackConfig({ port, host, v1: addresses('v1'), v2: addresses('v2') }));
+    const http2Directive = knowsHttp2Directive(nginxVersion(nginx));
+    fs.writeFileSync(configFile, renderLoopbackConfig({ port, host, tls, http2Directive, v1: addresses('v1'), v2: addresses('v2') }));
     nginxProcess = startProcess({
       name: 'nginx',
       command: nginx,
@@ -131,15 +144,19 @@ async function startCluster(options = {}) {
       env: { PATH: process.env.PATH },
       logFile: log('nginx'),
     });
-    const baseUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+    const address = host === '0.0.0.0' ? '127.0.0.1' : host;
+    const baseUrl = `${tls ? 'https' : 'http'}://${address}:${port}`;
+    // With TLS, plain HTTP answers /healthz itself (everything else is redirected); nginx loads
+    // the certificate and key before it answers anything, so this also proves TLS is set up.
+    const httpUrl = tls ? `http://${address}:${tls.httpPort}` : baseUrl;
     Object.assign(nginxProcess, { role: 'nginx', port, url: baseUrl });
-    await waitUntilReady(nginxProcess, `${baseUrl}/healthz`, readyTimeoutMs, options.signal);
+    await waitUntilReady(nginxProcess, `${httpUrl}/healthz`, readyTimeoutMs, options.signal);
 
-    return { baseUrl, runDir, jwtSecret, env: appEnv, nginx: nginxProcess, processes, stop };
+    return { baseUrl, httpUrl, runDir, jwtSecret, env: appEnv, nginx: nginxProcess, processes, stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-module.exports = { startCluster, findNginx, ROOT };
+module.exports = { startCluster, findNginx, nginxVersion, ensureLocalAuthority, ROOT };

@@ -1,5 +1,6 @@
 // Renders a variant of the root nginx.conf for other addresses: the upstream server lists, the
-// listen address and the resolver change; every routing rule stays as written there. The
+// listen addresses, the resolver, and the TLS lines (the certificate paths, OCSP stapling; every
+// TLS line when the variant is plain HTTP) change; every routing rule stays as written there. The
 // rendering refuses a source it does not recognise, so the two cannot drift apart silently.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -8,18 +9,30 @@ const PRODUCTION_CONFIG = path.resolve(__dirname, '../../nginx.conf');
 
 const UPSTREAM_BLOCK = /^([ \t]*)upstream[ \t]+(\w+)[ \t]*\{([^}]*)\}/gm;
 const SERVER_LINE = /^([ \t]*)server[ \t]+(\S+)([^;]*);[ \t]*$/;
-const LISTEN_LINE = /^([ \t]*)listen[ \t]+[^;]+;/gm;
 const RESOLVER_LINE = /^[ \t]*resolver[ \t][^;]*;[ \t]*\n/gm;
+const TLS_LISTEN_LINE = /^([ \t]*)listen[ \t]+443[ \t]+ssl;[ \t]*\n/gm;
+const PLAIN_LISTEN_LINE = /^([ \t]*)listen[ \t]+80;[ \t]*\n/gm;
+const HTTP2_LINE = /^[ \t]*http2[ \t]+on;[ \t]*\n/gm;
+const SSL_LINE = /^[ \t]*ssl_\w+[ \t][^;]*;[ \t]*\n/gm;
+const STAPLING_LINE = /^[ \t]*ssl_stapling\w*[ \t][^;]*;[ \t]*\n/gm;
+const CERTIFICATE_LINE = /^([ \t]*)ssl_certificate[ \t][^;]*;/gm;
+const CERTIFICATE_KEY_LINE = /^([ \t]*)ssl_certificate_key[ \t][^;]*;/gm;
+const REDIRECT_TARGET = /https:\/\/\$host\$request_uri/g;
+const REDIRECT_LINE = /^[ \t]*if[ \t]*\(\$to_https_status[^\n]*\breturn 30[18] [^\n]*\n/gm;
 
 /**
- * @param {string} source the production nginx.conf
- * @param {{listen: string, upstreams: Record<string, string[]>}} options `listen` as nginx takes it
- *   ('127.0.0.1:8080'); `upstreams` maps every upstream name of the source to its `host:port` list.
- * @returns {string}
+ * `text.replace(pattern, replacement)`, refusing a source where `pattern` does not occur `count`
+ * times ('some': at least once).
  */
-function renderNginxConfig(source, { listen, upstreams }) {
+function replaceExactly(text, pattern, count, replacement, what) {
+  const found = text.match(pattern)?.length ?? 0;
+  if (count === 'some' ? found === 0 : found !== count) throw new Error(`nginx.conf: expected ${count} ${what}, found ${found}`);
+  return text.replace(pattern, replacement);
+}
+
+function renderUpstreams(source, upstreams) {
   const seen = new Set();
-  let text = source.replace(UPSTREAM_BLOCK, (_block, indent, name, body) => {
+  const text = source.replace(UPSTREAM_BLOCK, (_block, indent, name, body) => {
     const addresses = upstreams[name];
     if (!addresses || addresses.length === 0) throw new Error(`nginx.conf: no servers given for upstream ${name}`);
     seen.add(name);
@@ -42,18 +55,58 @@ function renderNginxConfig(source, { listen, upstreams }) {
   });
   const missing = Object.keys(upstreams).filter((name) => !seen.has(name));
   if (missing.length > 0) throw new Error(`nginx.conf: no upstream named ${missing.join(', ')}`);
-
-  const listens = text.match(LISTEN_LINE) ?? [];
-  if (listens.length !== 1) throw new Error(`nginx.conf: expected one listen directive, found ${listens.length}`);
-  text = text.replace(LISTEN_LINE, (_line, indent) => `${indent}listen ${listen};`);
-  return text.replace(RESOLVER_LINE, '');
+  return text;
 }
+
+/**
+ * @param {string} source the production nginx.conf
+ * @param {object} options
+ * @param {string} options.host the listen address ('127.0.0.1')
+ * @param {number} options.port HTTPS with `tls`, plain HTTP without
+ * @param {Record<string, string[]>} options.upstreams every upstream name of the source to its `host:port` list
+ * @param {{certFile: string, keyFile: string, httpPort: number}} [options.tls] serve HTTPS on `port`
+ *   with these files and redirect plain HTTP on `httpPort` to it; without, serve plain HTTP only
+ * @param {boolean} [options.http2Directive] nginx knows `http2 on;` (>= 1.25.1); older ones take
+ *   `listen ... ssl http2` instead (Debian 12's nginx is 1.22)
+ * @returns {string}
+ */
+function renderNginxConfig(source, { host, port, upstreams, tls, http2Directive = true }) {
+  let text = renderUpstreams(source, upstreams);
+  text = replaceExactly(text, RESOLVER_LINE, 1, '', 'resolver line');
+  text = replaceExactly(text, HTTP2_LINE, 1, tls && http2Directive ? '$&' : '', '"http2 on;" line');
+  if (!tls) {
+    text = replaceExactly(text, TLS_LISTEN_LINE, 1, '', '"listen 443 ssl;" line');
+    text = replaceExactly(text, PLAIN_LISTEN_LINE, 1, (_line, indent) => `${indent}listen ${host}:${port};\n`, '"listen 80;" line');
+    text = replaceExactly(text, REDIRECT_LINE, 2, '', 'redirect lines (if ($to_https_status ...) return ...)');
+    return replaceExactly(text, SSL_LINE, 'some', '', 'ssl_ lines');
+  }
+  const http2 = http2Directive ? '' : ' http2';
+  text = replaceExactly(text, TLS_LISTEN_LINE, 1, (_line, indent) => `${indent}listen ${host}:${port} ssl${http2};\n`, '"listen 443 ssl;" line');
+  text = replaceExactly(text, PLAIN_LISTEN_LINE, 1, (_line, indent) => `${indent}listen ${host}:${tls.httpPort};\n`, '"listen 80;" line');
+  text = replaceExactly(text, CERTIFICATE_LINE, 1, (_line, indent) => `${indent}ssl_certificate ${quote(tls.certFile)};`, 'ssl_certificate line');
+  text = replaceExactly(text, CERTIFICATE_KEY_LINE, 1, (_line, indent) => `${indent}ssl_certificate_key ${quote(tls.keyFile)};`, 'ssl_certificate_key line');
+  // A local authority names no OCSP responder: stapling would only log a warning at every start.
+  text = replaceExactly(text, STAPLING_LINE, 'some', '', 'ssl_stapling lines');
+  const target = port === 443 ? '$&' : `https://$host:${port}$request_uri`;
+  return replaceExactly(text, REDIRECT_TARGET, 1, target, 'redirect target (https://$host$request_uri)');
+}
+
+/** A path as one nginx argument, whatever it contains. */
+const quote = (file) => `"${file.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
 
 /** The loopback variant of the production file, for `npm run cluster` and the e2e tests. */
-function renderLoopbackConfig({ port, host = '127.0.0.1', v1, v2 }) {
+function renderLoopbackConfig({ port, host = '127.0.0.1', v1, v2, tls, http2Directive }) {
   const source = fs.readFileSync(PRODUCTION_CONFIG, 'utf8');
   const header = '# Generated from nginx.conf by scripts/cluster/nginx-config.js; edit that file instead.\n';
-  return header + renderNginxConfig(source, { listen: `${host}:${port}`, upstreams: { v1, v2, v2_realtime: v2 } });
+  return header + renderNginxConfig(source, { host, port, tls, http2Directive, upstreams: { v1, v2, v2_realtime: v2 } });
 }
 
-module.exports = { renderNginxConfig, renderLoopbackConfig, PRODUCTION_CONFIG };
+/** Whether this nginx version (as `nginx -v` prints it) knows the `http2 on;` directive (1.25.1). */
+function knowsHttp2Directive(versionText) {
+  const match = /nginx\/(\d+)\.(\d+)\.(\d+)/.exec(versionText);
+  if (!match) return true;
+  const [major, minor, patch] = match.slice(1).map(Number);
+  return major > 1 || (major === 1 && (minor > 25 || (minor === 25 && patch >= 1)));
+}
+
+module.exports = { renderNginxConfig, renderLoopbackConfig, knowsHttp2Directive, PRODUCTION_CONFIG };

@@ -25,6 +25,7 @@ export * from './sales/place-purchase';
 export * from './sales/purchase.schema';
 export * from './sales/sales.repository';
 export * from './http/request-context';
+export * from './http/security-headers';
 export * from './platform/batcher';
 export * from './sales/purchase-refusals';
 export * from './http/openapi.routes';

@@ -10,6 +10,7 @@ import { errorHandler, notFoundHandler } from './error-handler';
 import { openApiRoutes } from './openapi.routes';
 import { opsRoutes, type ReadinessCheck } from './ops.routes';
 import { requestContext } from './request-context';
+import { securityHeaders } from './security-headers';
 
 export interface HttpAppOptions {
   /** '' for v1, '/api' for v2. */
@@ -29,11 +30,7 @@ export function createHttpApp(deps: Deps, options: HttpAppOptions): Express {
   // A hop count, never `true`: only our own proxies may set the client address.
   app.set('trust proxy', deps.config.TRUST_PROXY_HOPS === 0 ? false : deps.config.TRUST_PROXY_HOPS);
   app.use(requestContext(deps.logger, deps.metrics));
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
+  app.use(securityHeaders);
   if (options.crossOrigin) app.use(crossOrigin);
   app.use(express.json({ limit: deps.config.BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   app.use(opsRoutes(deps, options.readiness));

@@ -28,7 +28,10 @@ export function requestContext(logger: Logger, metrics: Metrics): RequestHandler
       // The route pattern, not the raw path, keeps label cardinality bounded.
       const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
       stopTimer({ method: req.method, route, status: String(res.statusCode) });
-      if (logger.isLevelEnabled('debug')) req.log.debug({ method: req.method, url: req.originalUrl, status: res.statusCode }, 'request');
+      // The client and scheme as the app understood them (behind proxies: TRUST_PROXY_HOPS).
+      if (logger.isLevelEnabled('debug')) {
+        req.log.debug({ method: req.method, url: req.originalUrl, status: res.statusCode, client: req.ip, secure: req.secure }, 'request');
+      }
     });
     next();
   };

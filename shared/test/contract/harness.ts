@@ -15,8 +15,10 @@ export interface ContractApi {
   readonly admin: TestUser;
   /** A request to a versioned route: `path` is written without the prefix ('/products'). */
   call(method: Method, path: string, as?: TestUser): Test;
-  /** A request to an unprefixed path, as is (ops routes). */
+  /** A request to a path as is, without the prefix. */
   raw(method: Method, path: string): Test;
+  /** A request to an ops route ('/healthz', '/readyz', '/metrics') where the target serves it. */
+  ops(method: Method, path: string): Test;
 }
 
 /** Starts the target before the suite and stops it after; the returned object is filled in beforeAll. */
@@ -36,7 +38,10 @@ export function useContractApi(target: ContractTarget, overrides: Record<string,
     if (state.deps) await (target.closeDeps ?? closeTestDeps)(state.deps);
   });
 
-  const raw = (method: Method, path: string): Test => request(server.url)[method](path);
+  const raw = (method: Method, path: string): Test => {
+    const test = request(server.url)[method](path);
+    return server.ca ? test.ca(server.ca) : test;
+  };
   return {
     get deps() {
       return state.deps;
@@ -51,6 +56,7 @@ export function useContractApi(target: ContractTarget, overrides: Record<string,
       return state.admin;
     },
     raw,
+    ops: (method, path) => raw(method, `${target.opsPrefix ?? ''}${path}`),
     call: (method, path, as) => {
       const test = raw(method, `${target.prefix}${path}`);
       return as ? test.set('Authorization', `Bearer ${as.token}`) : test;

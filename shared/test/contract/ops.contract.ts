@@ -6,28 +6,35 @@ export function describeOpsContract(target: ContractTarget): void {
     const api = useContractApi(target);
 
     it('when a probe asks /healthz, the process answers 200', async () => {
-      const response = await api.raw('get', '/healthz').expect(200);
+      const response = await api.ops('get', '/healthz').expect(200);
       expect(response.body).toEqual({ status: 'ok' });
     });
 
     it('when PostgreSQL and Redis answer, /readyz is 200 with every check ok', async () => {
-      const response = await api.raw('get', '/readyz').expect(200);
+      const response = await api.ops('get', '/readyz').expect(200);
 
       expect(response.body.status).toBe('ready');
       expect(response.body.checks).toMatchObject({ database: 'ok', redis: 'ok' });
       expect(Object.values(response.body.checks).every((state) => state === 'ok')).toBe(true);
     });
 
-    it('when a scraper asks /metrics, it gets Prometheus text with the HTTP request histogram', async () => {
-      await api.call('get', '/products').expect(200);
+    if (target.exposesMetrics === false) {
+      it('when anyone asks /metrics here, it is 404 NOT_FOUND: metrics stay private to the operator', async () => {
+        expectError(await api.ops('get', '/metrics'), 404, 'NOT_FOUND');
+        expectError(await api.raw('get', '/metrics'), 404, 'NOT_FOUND');
+      });
+    } else {
+      it('when a scraper asks /metrics, it gets Prometheus text with the HTTP request histogram', async () => {
+        await api.call('get', '/products').expect(200);
 
-      const response = await api.raw('get', '/metrics').expect(200);
+        const response = await api.ops('get', '/metrics').expect(200);
 
-      expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
-      expect(response.text).toMatch(/^# HELP http_request_duration_seconds /m);
-      expect(response.text).toMatch(/^# TYPE http_request_duration_seconds histogram$/m);
-      expect(response.text).toMatch(/^http_request_duration_seconds_count\{.*status="200".*\} \d+$/m);
-    });
+        expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+        expect(response.text).toMatch(/^# HELP http_request_duration_seconds /m);
+        expect(response.text).toMatch(/^# TYPE http_request_duration_seconds histogram$/m);
+        expect(response.text).toMatch(/^http_request_duration_seconds_count\{.*status="200".*\} \d+$/m);
+      });
+    }
 
     // Only an in-process target uses the suite's Redis connection, the one this test breaks.
     const itInProcess = target.serve ? it.skip : it;
@@ -35,7 +42,7 @@ export function describeOpsContract(target: ContractTarget): void {
     itInProcess('when Redis is unreachable, /readyz is 503 UNAVAILABLE and Redis-backed routes answer 503, never 500', async () => {
       api.deps.redis.disconnect();
       try {
-        const ready = await api.raw('get', '/readyz');
+        const ready = await api.ops('get', '/readyz');
         expectError(ready, 503, 'UNAVAILABLE');
         expect(ready.headers['retry-after']).toBeDefined();
         expect(ready.body.error.details).toMatchObject({ database: 'ok', redis: 'unavailable' });
@@ -46,7 +53,7 @@ export function describeOpsContract(target: ContractTarget): void {
       } finally {
         await api.deps.redis.connect();
       }
-      await api.raw('get', '/readyz').expect(200);
+      await api.ops('get', '/readyz').expect(200);
     });
   });
 }

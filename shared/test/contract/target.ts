@@ -11,6 +11,13 @@ export interface ContractTarget {
   name: string;
   /** '' for v1, '/api' for v2; ops routes (/healthz, /readyz, /metrics) are never prefixed. */
   prefix: string;
+  /**
+   * Where this target answers the ops routes (default ''): through the edge, v2's health checks
+   * are /api/healthz and /api/readyz (nginx maps them to its instances' own).
+   */
+  opsPrefix?: string;
+  /** False when /metrics is kept private (the edge answers 404): the suite checks that instead. */
+  exposesMetrics?: boolean;
   /** The app, served in-process on a loopback port for each suite. */
   createApp?(deps: Deps): Express;
   /**

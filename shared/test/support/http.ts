@@ -3,6 +3,8 @@ import { listen } from '@flashfast/shared';
 
 export interface ServedApp {
   url: string;
+  /** For an https:// URL signed by a local authority: that authority (PEM), for clients to trust. */
+  ca?: string;
   close(): Promise<void>;
 }
 

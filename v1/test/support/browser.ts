@@ -10,12 +10,14 @@ export const BROWSER_SETUP_TIMEOUT_MS = 15 * 60_000;
 
 /**
  * Debian's chromium driven by playwright-core (which cannot download its own browsers here);
- * installed first if the machine lacks it.
+ * installed first if the machine lacks it. `env` replaces the browser's environment (a HOME
+ * whose ~/.pki/nssdb trusts a local authority, say).
  */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium({ env }: { env?: NodeJS.ProcessEnv } = {}): Promise<Browser> {
   execFileSync(INSTALL_SYSTEM_DEPS, ['chromium'], { stdio: ['ignore', 'inherit', 'inherit'], timeout: BROWSER_SETUP_TIMEOUT_MS });
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
+    env,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
-import { findSale, AppError, type Deps, type Redis } from '@flashfast/shared';
+import { findSale, setSecurityHeaders, AppError, type Deps, type Redis } from '@flashfast/shared';
 import { ConnectionGuard } from './connection-guard';
 import { ANNOUNCEMENTS_NAMESPACE, FLASHSALE_NAMESPACE, adapterKey, saleRoom, userRoom } from './rooms';
 import { SaleLookup } from './sale-lookup';
@@ -51,6 +51,9 @@ export function createSocketServer(deps: Deps, httpServer: HttpServer, pub: Redi
     maxWaiting: 1_000,
     maxEntries: 10_000,
   });
+  // Socket.io answers its own HTTP requests (long-polling, its client script) before Express
+  // sees them; put first, this listener gives them the API's security headers too.
+  httpServer.prependListener('request', (_req, res) => setSecurityHeaders(res));
   const flashsale = io.of(FLASHSALE_NAMESPACE);
 
   // A token is optional (anonymous viewers see stock); a bad one is refused, not ignored.
