@@ -126,8 +126,15 @@ describe('nginx.conf and docker-compose.yml agree', () => {
     expect(compose.services.nginx?.ports?.map((mapping) => mapping.split(':').at(-1))).toEqual(listens);
   });
 
-  it('nginx reads its certificate and key where docker-compose mounts them', () => {
-    const targets = compose.services.nginx?.volumes?.map((volume) => (typeof volume === 'string' ? volume.split(':')[1] : volume.target));
-    expect(targets).toEqual(['/etc/nginx/nginx.conf', ...directives(production, 'ssl_certificate'), ...directives(production, 'ssl_certificate_key')]);
+  it('nginx reads its certificate, its key and the ACME challenges where docker-compose mounts them', () => {
+    // short syntax `source:target[:mode]`, whose source may hold a `${VAR:-default}`
+    const targets = compose.services.nginx?.volumes?.map((volume) => (typeof volume === 'string' ? volume.replace(/\$\{[^}]*\}/, 'source').split(':')[1] : volume.target));
+    expect(targets).toEqual([
+      '/etc/nginx/nginx.conf',
+      ...directives(production, 'ssl_certificate'),
+      ...directives(production, 'ssl_certificate_key'),
+      // nginx's prefix in the image is /etc/nginx/: `root acme` is this directory.
+      ...directives(production, 'root').map((root) => `/etc/nginx/${root}`),
+    ]);
   });
 });

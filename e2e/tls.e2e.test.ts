@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import http2 from 'node:http2';
+import path from 'node:path';
 import { handshake } from './support/tls-probe';
 import { accessLog, CLUSTER_START_TIMEOUT, startTestCluster, type TestCluster } from './support/test-cluster';
 import { trustInThisFile } from './support/trust';
@@ -101,6 +103,18 @@ describe('plain HTTP', () => {
     expect(followed.status).toBe(200);
     expect(followed.url).toBe(`${test.baseUrl}/products`);
     expect(followed.headers.get('strict-transport-security')).toBe('max-age=31536000');
+  });
+
+  it('an ACME HTTP-01 challenge is answered over plain HTTP, so a certificate authority can check the domain', async () => {
+    // Where certbot --webroot would write it (compose mounts ACME_WEBROOT there; locally: <run dir>/acme).
+    const challenges = path.join(test.cluster.runDir, 'acme/.well-known/acme-challenge');
+    fs.mkdirSync(challenges, { recursive: true });
+    fs.writeFileSync(path.join(challenges, 'token-123'), 'token-123.account-thumbprint');
+
+    const answer = await plain('GET', '/.well-known/acme-challenge/token-123');
+
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe('token-123.account-thumbprint');
   });
 
   it('/healthz answers over plain HTTP too, for load balancers and health checks', async () => {

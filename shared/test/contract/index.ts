@@ -1,5 +1,6 @@
 import { describeAuthContract } from './auth.contract';
 import { describeErrorContract } from './errors.contract';
+import { describeHeadersContract } from './headers.contract';
 import { describeOpsContract } from './ops.contract';
 import { describeOrdersContract } from './orders.contract';
 import { describeProductReadContract } from './products-read.contract';
@@ -24,12 +25,14 @@ export function describeSharedContract(target: ContractTarget): void {
   describeUsersContract(target);
   describeSessionsContract(target);
   describeErrorContract(target);
+  describeHeadersContract(target);
   describeOpsContract(target);
 }
 
 export {
   describeAuthContract,
   describeErrorContract,
+  describeHeadersContract,
   describeOpsContract,
   describeOrdersContract,
   describeProductReadContract,
