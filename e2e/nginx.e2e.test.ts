@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import tls from 'node:tls';
 import { call } from '../shared/test/support/http';
-import { eventually } from './support/eventually';
+import { eventually } from '../shared/test/support/eventually';
 import { CLUSTER_START_TIMEOUT, instances, startTestCluster, type TestCluster } from './support/test-cluster';
 import { trustInThisFile } from './support/trust';
 
@@ -55,12 +55,12 @@ function loginFrom(localAddress: string, headers: Record<string, string> = {}): 
 }
 
 /** The request log line (debug) a v1 instance wrote for this request id, once it is there. */
-const appLogLine = (requestId: string) =>
-  eventually(() => {
-    const lines = instances(test, 'v1').flatMap((proc) => fs.readFileSync(proc.logFile, 'utf8').split('\n'));
-    const line = lines.find((text) => text.includes(`"reqId":"${requestId}"`) && text.includes('"msg":"request"'));
-    return line === undefined ? undefined : (JSON.parse(line) as Record<string, unknown>);
-  });
+async function appLogLine(requestId: string): Promise<Record<string, unknown>> {
+  const lines = async () => instances(test, 'v1').flatMap((proc) => fs.readFileSync(proc.logFile, 'utf8').split('\n'));
+  const isIt = (text: string) => text.includes(`"reqId":"${requestId}"`) && text.includes('"msg":"request"');
+  const { value } = await eventually(lines, (all) => all.some(isIt), 10_000);
+  return JSON.parse(value.find(isIt)!) as Record<string, unknown>;
+}
 
 const jsonError = (answer: { headers: string; body: string }) => ({
   json: /content-type: application\/json/i.test(answer.headers),

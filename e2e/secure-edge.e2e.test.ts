@@ -1,6 +1,6 @@
 import { createSale, createUser } from '../shared/test/factories';
+import { eventually } from '../shared/test/support/eventually';
 import { purchase } from '../v2/test/support/purchases';
-import { eventually } from './support/eventually';
 import { nextMessage, socketClients, transportOf } from './support/sockets';
 import { accessLog, CLUSTER_START_TIMEOUT, startTestCluster, type TestCluster } from './support/test-cluster';
 import { trustInThisFile } from './support/trust';
@@ -63,7 +63,8 @@ describe('Socket.io over TLS', () => {
     expect(await stock).toEqual({ eventId: sale.id, availableStock: 3, soldQuantity: 1, status: 'live' });
     // nginx logs a WebSocket when it closes: it was an upgrade (101) on the TLS listener.
     socket.disconnect();
-    const logged = await eventually(() => accessLog(test).find((line) => line.uri.startsWith('/socket.io/') && line.uri.includes('transport=websocket')));
+    const webSocketLine = async () => accessLog(test).find((line) => line.uri.startsWith('/socket.io/') && line.uri.includes('transport=websocket'));
+    const { value: logged } = await eventually(webSocketLine, (line) => line !== undefined, 10_000);
     expect(logged).toMatchObject({ scheme: 'https', status: 101 });
   });
 

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { createUser } from '../shared/test/factories';
+import { eventually } from '../shared/test/support/eventually';
 import { call } from '../shared/test/support/http';
 import { BROWSER_SETUP_TIMEOUT_MS, launchChromium } from '../v1/test/support/browser';
 import { homeTrusting } from './support/browser-trust';
-import { eventually } from './support/eventually';
 import { CLUSTER_START_TIMEOUT, startTestCluster, type TestCluster } from './support/test-cluster';
 import { trustInThisFile } from './support/trust';
 
@@ -72,8 +72,9 @@ describe('the shop page over HTTPS, in a browser trusting the local authority', 
     await page.getByRole('radio', { name: /v2/ }).check();
     await page.getByRole('listitem').filter({ hasText: PRODUCT }).getByRole('button', { name: /buy/i }).click();
 
-    const pushed = await eventually(() => frames.find((frame) => /"purchase",\{.*"status":"confirmed"/.test(frame.payload)), SEEN.timeout);
-    expect(pushed && new URL(pushed.url)).toMatchObject({ protocol: 'wss:', host: new URL(test.baseUrl).host });
+    const confirmation = async () => frames.find((frame) => /"purchase",\{.*"status":"confirmed"/.test(frame.payload));
+    const { value: pushed } = await eventually(confirmation, (frame) => frame !== undefined, SEEN.timeout);
+    expect(new URL(pushed!.url)).toMatchObject({ protocol: 'wss:', host: new URL(test.baseUrl).host });
   });
 
   it('ran without an uncaught error, a CSP violation, mixed content or a certificate error', () => {
