@@ -13,7 +13,7 @@ async function noopThroughput({ redisUrl, prefix, jobs, concurrency, eventId, me
   const name = 'noop-purchases';
   const queueConnection = connect(redisUrl);
   const queue = new Queue(name, { connection: queueConnection, prefix });
-  const options = { PURCHASE_ATTEMPTS: 5, PURCHASE_BACKOFF_MS: 200 };
+  const options = { PURCHASE_ATTEMPTS: 5, PURCHASE_BACKOFF_MS: 200, PURCHASE_BACKOFF_MAX_MS: 5000, PURCHASE_RETRY_FOR_MS: 120000 };
   for (let done = 0; done < jobs; done += 1000) {
     const batch = Array.from({ length: Math.min(1000, jobs - done) }, () => {
       const requestId = randomUUID();

@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { createHttpApp, defaultReadinessChecks, type Deps } from '@flashfast/shared';
+import { createHttpApp, databaseCheck, type Deps } from '@flashfast/shared';
 import { purchaseRoutes } from './routes/purchase.routes';
 import { shopPageRoutes } from './routes/shop-page.routes';
 
@@ -7,7 +7,8 @@ import { shopPageRoutes } from './routes/shop-page.routes';
 export function createApp(deps: Deps): Express {
   return createHttpApp(deps, {
     prefix: '',
-    readiness: defaultReadinessChecks(deps),
+    // Ready without Redis: purchases need PostgreSQL only; rate limits fall back to this instance's memory.
+    readiness: [databaseCheck(deps)],
     mountRoutes: (api) => {
       api.use('/flashsale', purchaseRoutes(deps));
       // Last: only what no API route answers is looked up among the page's files.

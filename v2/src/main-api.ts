@@ -1,5 +1,17 @@
-import { closeDeps, createDeps, createRedis, ensureAdmin, listen, loadConfig, onShutdownSignal } from '@flashfast/shared';
+import {
+  closeDeps,
+  closeRedis,
+  createDeps,
+  createRedis,
+  ensureAdmin,
+  installProcessGuards,
+  listen,
+  loadConfig,
+  onShutdownSignal,
+  publishSafely,
+} from '@flashfast/shared';
 import { createApp } from './app';
+import { watchPipeline } from './queues/pipeline-health';
 import { ioBroadcaster } from './realtime/io-broadcaster';
 import { createSocketServer } from './realtime/socket-server';
 import { createApiServices } from './services';
@@ -8,26 +20,34 @@ import { createApiServices } from './services';
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { PORT: '3002' });
   const deps = await createDeps(config, 'v2');
+  installProcessGuards(deps.logger);
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
     await ensureAdmin(deps, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
   }
   const services = createApiServices(deps);
-  const pub = createRedis(config, 'v2-socket-pub');
+  // The adapter publishes without awaiting: a publish lost while Redis is down must not crash us.
+  const pub = publishSafely(createRedis(config, 'v2-socket-pub'));
   const sub = createRedis(config, 'v2-socket-sub');
   // The HTTP server exists before the app so that Socket.io and Express share the port.
   const realtime: { io?: ReturnType<typeof createSocketServer> } = {};
   const app = createApp(deps, services, ioBroadcaster(() => realtime.io));
-  const server = await listen(app, config.PORT, config.HOST);
+  const server = await listen(app, config.PORT, config.HOST, config);
   const io = (realtime.io = createSocketServer(deps, server.server, pub, sub));
+  const pipeline = watchPipeline(deps);
   deps.logger.info({ port: server.port }, 'v2 listening');
 
-  onShutdownSignal(deps.logger, async () => {
-    await new Promise<void>((resolve) => io.close(() => resolve()));
-    await server.close();
-    await services.close();
-    await Promise.allSettled([pub.quit(), sub.quit()]);
-    await closeDeps(deps);
-  });
+  onShutdownSignal(
+    deps.logger,
+    async () => {
+      pipeline.stop();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await server.close();
+      await services.close();
+      await Promise.allSettled([closeRedis(pub), closeRedis(sub)]);
+      await closeDeps(deps);
+    },
+    config.SHUTDOWN_TIMEOUT_MS,
+  );
 }
 
 main().catch((error: unknown) => {

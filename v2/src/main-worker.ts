@@ -4,6 +4,7 @@ import {
   createDeps,
   defaultReadinessChecks,
   errorHandler,
+  installProcessGuards,
   listen,
   loadConfig,
   notFoundHandler,
@@ -17,6 +18,7 @@ import { startPurchaseWorker } from './workers/purchase-worker';
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { PORT: '3003' });
   const deps = await createDeps(config, 'worker', { customPlans: true });
+  installProcessGuards(deps.logger);
   const purchaseWorker = startPurchaseWorker(deps);
 
   const ops = express();
@@ -24,14 +26,14 @@ async function main(): Promise<void> {
   ops.use(opsRoutes(deps, [...defaultReadinessChecks(deps), ['worker', async () => purchaseWorker.worker.isRunning() || Promise.reject(new Error('stopped'))]]));
   ops.use(notFoundHandler);
   ops.use(errorHandler);
-  const server = await listen(ops, config.PORT, config.HOST);
+  const server = await listen(ops, config.PORT, config.HOST, config);
   deps.logger.info({ port: server.port, concurrency: config.WORKER_CONCURRENCY }, 'worker running');
 
   onShutdownSignal(deps.logger, async () => {
     await purchaseWorker.close();
     await server.close();
     await closeDeps(deps);
-  });
+  }, config.SHUTDOWN_TIMEOUT_MS);
 }
 
 main().catch((error: unknown) => {

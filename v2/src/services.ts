@@ -1,4 +1,4 @@
-import type { Batcher, Deps } from '@flashfast/shared';
+import { closeRedis, type Batcher, type Deps } from '@flashfast/shared';
 import { createPurchaseQueues, createQueueConnection, type PurchaseQueues } from './queues/purchase-queue';
 import { QueueDepth } from './queues/queue-depth';
 import type { AcceptDeps } from './purchases/accept-purchase';
@@ -26,7 +26,7 @@ export interface ApiServices extends AcceptDeps {
 }
 
 export function createApiServices(deps: Deps): ApiServices {
-  const connection = createQueueConnection(deps.config, 'api-queues');
+  const connection = createQueueConnection(deps.config, 'api-queues', { failFast: true });
   const queues = createPurchaseQueues(deps.config, connection);
   const stock = new SaleStock(deps.redis, deps.db, deps.config.REDIS_KEY_PREFIX);
   const intake = createRequestIntake(deps, queues, stock);
@@ -42,7 +42,7 @@ export function createApiServices(deps: Deps): ApiServices {
       queueDepth.stop();
       await intake.drain();
       await queues.close();
-      await connection.quit().catch(() => undefined);
+      await closeRedis(connection);
     },
   };
 }

@@ -8,7 +8,10 @@ let stack: V2Stack;
 let admin: TestUser;
 
 beforeAll(async () => {
-  stack = await startV2Stack({ worker: true, env: { PURCHASE_ATTEMPTS: '3', PURCHASE_BACKOFF_MS: '20' } });
+  stack = await startV2Stack({
+    worker: true,
+    env: { PURCHASE_ATTEMPTS: '3', PURCHASE_BACKOFF_MS: '20', PURCHASE_BACKOFF_MAX_MS: '50', PURCHASE_RETRY_FOR_MS: '300' },
+  });
   admin = await createUser(stack.deps, 'admin');
 });
 afterAll(async () => {
@@ -16,12 +19,15 @@ afterAll(async () => {
   await stack.close();
 });
 
-/** Makes every order insert for one sale fail, as a broken database write would. */
-async function breakOrderWrites(eventId: string): Promise<void> {
+/**
+ * Makes every order insert for one sale fail, as a broken database write would (a processing
+ * failure), or with a deadlock's SQLSTATE, as a database in trouble would (an infrastructure one).
+ */
+async function breakOrderWrites(eventId: string, errcode = 'P0001'): Promise<void> {
   await stack.deps.db.query(`
     CREATE OR REPLACE FUNCTION fail_orders_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      IF NEW.event_id = '${eventId}' THEN RAISE EXCEPTION 'injected write failure'; END IF;
+      IF NEW.event_id = '${eventId}' THEN RAISE EXCEPTION 'injected write failure' USING ERRCODE = '${errcode}'; END IF;
       RETURN NEW;
     END $$`);
   await stack.deps.db.query(
@@ -32,9 +38,9 @@ async function breakOrderWrites(eventId: string): Promise<void> {
 const repairOrderWrites = () => stack.deps.db.query('DROP TRIGGER IF EXISTS fail_orders_for_test ON orders');
 
 /** Waits until `count` jobs are dead-lettered and (BullMQ moves the job a moment later) failed. */
-async function waitForDeadLetters(count: number, failed = count): Promise<Record<string, number>> {
+async function waitForDeadLetters(count: number, failed = count): Promise<Record<string, unknown>> {
   for (let i = 0; i < 200; i++) {
-    const queues = await call<Record<string, number>>(stack.url, 'GET', '/api/admin/queues', { token: admin.token });
+    const queues = await call<Record<string, unknown>>(stack.url, 'GET', '/api/admin/queues', { token: admin.token });
     if (queues.body.deadLettered === count && queues.body.failed === failed) return queues.body;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -88,6 +94,68 @@ describe('v2 dead-letter queue', () => {
     for (let i = 0; i < 100 && pushed.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(pushed).toEqual([expect.objectContaining({ requestId: accepted.body.requestId, status: 'failed' })]);
     expect(await saleInvariants(stack, sale.id)).toMatchObject({ available: 1, sold: 0, redisUnitsLeft: 1, undecidedRequests: 0 });
+  });
+
+  it('a request dead-lettered because the database was in trouble is replayed by itself once it is well, and decided', async () => {
+    const sale = await createSale(stack.deps, { units: 2 });
+    await stack.services.stock.loadSale(sale.id);
+    const buyer = await createUser(stack.deps);
+    await breakOrderWrites(sale.id, '40P01');
+
+    const accepted = await purchase(stack.url, sale.id, buyer.token);
+    // Its retries (PURCHASE_RETRY_FOR_MS) are spent: parked with the cause, no admin involved.
+    let parked: { dead_letter_cause: string | null } | undefined;
+    for (let i = 0; i < 500 && parked?.dead_letter_cause !== 'infrastructure'; i++) {
+      parked = (await stack.deps.db.query('SELECT dead_letter_cause FROM purchase_requests WHERE id = $1', [accepted.body.requestId])).rows[0];
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(parked).toEqual({ dead_letter_cause: 'infrastructure' });
+
+    await repairOrderWrites();
+    const [outcome] = await waitForOutcomes(stack.url, [{ requestId: accepted.body.requestId, token: buyer.token }]);
+    expect(outcome).toMatchObject({ status: 'confirmed', order: { quantity: 1 } });
+    expect(await saleInvariants(stack, sale.id)).toMatchObject({ available: 1, sold: 1, orders: 1, redisUnitsLeft: 1, undecidedRequests: 0 });
+  });
+
+  it('queue health shows the live workers, the oldest undecided request and dead letters by cause', async () => {
+    const sale = await createSale(stack.deps, { units: 1 });
+    await stack.services.stock.loadSale(sale.id);
+    await breakOrderWrites(sale.id);
+    const accepted = await purchase(stack.url, sale.id, (await createUser(stack.deps)).token);
+    let health: Record<string, unknown> = {};
+    for (let i = 0; i < 200 && (health.deadLettersByCause as { processing?: number } | undefined)?.processing !== 1; i++) {
+      health = (await call<Record<string, unknown>>(stack.url, 'GET', '/api/admin/queues', { token: admin.token })).body;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(health).toMatchObject({
+      workersAlive: 1,
+      workers: [expect.any(String)],
+      oldestUndecidedSeconds: expect.any(Number),
+      deadLettersByCause: { infrastructure: 0, processing: 1 },
+    });
+    await repairOrderWrites();
+    await call(stack.url, 'POST', `/api/admin/queues/dead-letters/${accepted.body.requestId}/discard`, { token: admin.token });
+  });
+
+  it('while no worker is alive, queue health says so and shows how long the oldest request has waited; a worker back decides it', async () => {
+    await stack.worker!.close();
+    stack.worker = undefined;
+    const sale = await createSale(stack.deps, { units: 1 });
+    await stack.services.stock.loadSale(sale.id);
+    const buyer = await createUser(stack.deps);
+    const accepted = await purchase(stack.url, sale.id, buyer.token);
+    expect(accepted.status).toBe(202);
+    let health: Record<string, unknown> = {};
+    for (let i = 0; i < 100 && !((health.oldestUndecidedSeconds as number) > 0); i++) {
+      health = (await call<Record<string, unknown>>(stack.url, 'GET', '/api/admin/queues', { token: admin.token })).body;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(health).toMatchObject({ workersAlive: 0, workers: [], oldestUndecidedSeconds: expect.any(Number) });
+    expect(health.oldestUndecidedSeconds).toBeGreaterThan(0);
+
+    stack.startWorker();
+    const [outcome] = await waitForOutcomes(stack.url, [{ requestId: accepted.body.requestId, token: buyer.token }]);
+    expect(outcome).toMatchObject({ status: 'confirmed' });
   });
 
   it('customers cannot see or touch the queues', async () => {

@@ -29,7 +29,14 @@ export interface Authenticator {
 
 type AuthConfig = Pick<
   Config,
-  'JWT_SECRET' | 'JWT_EXPIRES_IN' | 'DATABASE_URL' | 'REDIS_URL' | 'REDIS_KEY_PREFIX' | 'AUTH_REFRESH_MS' | 'AUTH_MAX_STALENESS_MS'
+  | 'JWT_SECRET'
+  | 'JWT_EXPIRES_IN'
+  | 'DATABASE_URL'
+  | 'DATABASE_STATEMENT_TIMEOUT_MS'
+  | 'REDIS_URL'
+  | 'REDIS_KEY_PREFIX'
+  | 'AUTH_REFRESH_MS'
+  | 'AUTH_MAX_STALENESS_MS'
 >;
 
 export async function startAuthenticator(
@@ -41,7 +48,7 @@ export async function startAuthenticator(
   const list = new RevocationList(keepSeconds * 1000);
   const feed = new RevocationFeed({
     list,
-    db: createDb({ DATABASE_URL: config.DATABASE_URL, DATABASE_POOL_SIZE: 1 }, `${processName}-auth`),
+    db: createDb({ DATABASE_URL: config.DATABASE_URL, DATABASE_POOL_SIZE: 1, DATABASE_STATEMENT_TIMEOUT_MS: config.DATABASE_STATEMENT_TIMEOUT_MS }, `${processName}-auth`),
     subscriber: createRedis(config, `${processName}-auth-sub`),
     publisher: deps.redis,
     channel: `${config.REDIS_KEY_PREFIX}auth-changes`,

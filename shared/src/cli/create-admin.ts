@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   }
   const config = loadConfig();
   await ensureDatabase(config.DATABASE_URL);
-  const db = createDb(config, 'create-admin');
+  const db = createDb(config, 'create-admin', { untimed: true });
   try {
     await migrate(db);
     const admin = await ensureAdmin({ db, passwords: createPasswordHasher(config.BCRYPT_ROUNDS) }, args.data);

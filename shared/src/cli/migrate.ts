@@ -6,7 +6,7 @@ import { migrate } from '../db/migrate';
 async function main(): Promise<void> {
   const config = loadConfig();
   await ensureDatabase(config.DATABASE_URL);
-  const db = createDb(config, 'migrate');
+  const db = createDb(config, 'migrate', { untimed: true });
   try {
     const { applied } = await migrate(db);
     console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'database is up to date');

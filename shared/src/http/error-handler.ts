@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, type ErrorCode } from '../platform/app-error';
+import { isDependencyFailure } from '../platform/dependency-failures';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   VALIDATION_ERROR: 400,
@@ -47,14 +48,8 @@ function fromFrameworkError(error: { type?: string; status?: number; statusCode?
 }
 
 /** Dependency failures (database or Redis down) become a 503 with Retry-After, never a 500. */
-function fromDependencyError(error: { code?: string; name?: string; message?: string }): AppError | undefined {
-  const unreachable = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '53300'];
-  const redisDown = error.name === 'MaxRetriesPerRequestError' || /Connection is closed|Stream isn't writeable/.test(error.message ?? '');
-  const poolTimeout = /timeout exceeded when trying to connect|Connection terminated/.test(error.message ?? '');
-  if ((error.code && unreachable.includes(error.code)) || redisDown || poolTimeout) {
-    return new AppError('UNAVAILABLE', 'a dependency is unavailable, try again shortly', undefined, 2);
-  }
-  return undefined;
+function fromDependencyError(error: unknown): AppError | undefined {
+  return isDependencyFailure(error) ? new AppError('UNAVAILABLE', 'a dependency is unavailable, try again shortly', undefined, 2) : undefined;
 }
 
 /** A valid token for an account that no longer exists trips a users foreign key: the caller is unknown. */

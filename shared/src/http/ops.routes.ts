@@ -7,10 +7,10 @@ const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T> =>
 /** Readiness probes, each a name and a check that throws when the dependency is unusable. */
 export type ReadinessCheck = [name: string, check: () => Promise<unknown>];
 
-export const defaultReadinessChecks = (deps: Pick<Deps, 'db' | 'redis'>): ReadinessCheck[] => [
-  ['database', () => deps.db.query('SELECT 1')],
-  ['redis', () => deps.redis.ping()],
-];
+export const databaseCheck = (deps: Pick<Deps, 'db'>): ReadinessCheck => ['database', () => deps.db.query('SELECT 1')];
+export const redisCheck = (deps: Pick<Deps, 'redis'>): ReadinessCheck => ['redis', () => deps.redis.ping()];
+
+export const defaultReadinessChecks = (deps: Pick<Deps, 'db' | 'redis'>): ReadinessCheck[] => [databaseCheck(deps), redisCheck(deps)];
 
 /** /healthz (the process answers), /readyz (its dependencies answer), /metrics (Prometheus). */
 export function opsRoutes(deps: Pick<Deps, 'metrics'>, checks: ReadinessCheck[]): Router {

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
+import { RedisOrMemoryStore } from './redis-or-memory-store';
 import { AppError } from '../platform/app-error';
 import type { Deps } from '../platform/deps';
 
@@ -8,23 +9,26 @@ interface LimiterOptions {
   name: string;
   max: number;
   key: (req: Request) => string;
-  /** Let requests through when Redis is unreachable (availability) instead of refusing them (safety). */
-  failOpen: boolean;
 }
 
-/** A fixed-window limiter whose counters live in Redis, so the limit holds across all instances. */
+/**
+ * A fixed-window limiter whose counters live in Redis, so the limit holds across all instances;
+ * while Redis is unreachable, each instance counts in its own memory (RedisOrMemoryStore).
+ */
 function redisLimiter(deps: Pick<Deps, 'redis' | 'config'>, options: LimiterOptions): RequestHandler {
   return rateLimit({
     windowMs: deps.config.RATE_LIMIT_WINDOW_MS,
     limit: options.max,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    passOnStoreError: options.failOpen,
     keyGenerator: options.key,
-    store: new RedisStore({
-      prefix: `${deps.config.REDIS_KEY_PREFIX}rl:${options.name}:`,
-      sendCommand: (command: string, ...args: string[]) => deps.redis.call(command, ...args) as Promise<RedisReply>,
-    }),
+    store: new RedisOrMemoryStore(
+      deps.redis,
+      new RedisStore({
+        prefix: `${deps.config.REDIS_KEY_PREFIX}rl:${options.name}:`,
+        sendCommand: (command: string, ...args: string[]) => deps.redis.call(command, ...args) as Promise<RedisReply>,
+      }),
+    ),
     handler: (req, _res, next) => {
       const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : 60;
@@ -39,7 +43,6 @@ export const authRateLimit = (deps: Pick<Deps, 'redis' | 'config'>): RequestHand
     name: 'auth',
     max: deps.config.RATE_LIMIT_AUTH_MAX,
     key: (req) => ipKeyGenerator(req.ip ?? 'unknown'),
-    failOpen: false,
   });
 
 /** Purchases per authenticated user: one account cannot flood the sale. Mount after requireAuth. */
@@ -48,5 +51,4 @@ export const purchaseRateLimit = (deps: Pick<Deps, 'redis' | 'config'>): Request
     name: 'purchase',
     max: deps.config.RATE_LIMIT_PURCHASE_MAX,
     key: (req) => req.principal?.userId ?? ipKeyGenerator(req.ip ?? 'unknown'),
-    failOpen: true,
   });

@@ -19,6 +19,8 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/flashfast'),
   DATABASE_POOL_SIZE: intFromEnv(10, 1),
+  // Per statement on the server; the client gives up 1 s later (a paused server). 0 = none.
+  DATABASE_STATEMENT_TIMEOUT_MS: intFromEnv(5_000),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().default('ff:'),
   JWT_SECRET: z.string().optional(),
@@ -36,11 +38,24 @@ const configSchema = z.object({
   RATE_LIMIT_AUTH_MAX: intFromEnv(20, 1),
   RATE_LIMIT_PURCHASE_MAX: intFromEnv(60, 1),
   PAGE_SIZE_MAX: intFromEnv(100, 1),
+  // Resilience: how long a process tries to reach its dependencies at start-up, how long a stop may take.
+  STARTUP_RETRY_FOR_MS: intFromEnv(60_000, 0),
+  SHUTDOWN_TIMEOUT_MS: intFromEnv(20_000, 1000),
+  // HTTP server: headers must arrive within, the whole request (body included) within, idle keep-alive.
+  HTTP_HEADERS_TIMEOUT_MS: intFromEnv(10_000, 1000),
+  HTTP_REQUEST_TIMEOUT_MS: intFromEnv(30_000, 1000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: intFromEnv(65_000, 1000),
   // v2 queue and worker
   QUEUE_MAX_DEPTH: intFromEnv(100_000, 1),
   WORKER_CONCURRENCY: intFromEnv(256, 1),
+  // Failures of a dependency are retried for PURCHASE_RETRY_FOR_MS (capped exponential backoff);
+  // any other failure PURCHASE_ATTEMPTS times. Then the request is dead-lettered.
   PURCHASE_ATTEMPTS: intFromEnv(5, 1),
   PURCHASE_BACKOFF_MS: intFromEnv(200, 1),
+  PURCHASE_BACKOFF_MAX_MS: intFromEnv(5_000, 1),
+  PURCHASE_RETRY_FOR_MS: intFromEnv(120_000, 0),
+  DEAD_LETTER_REPLAY_MAX: intFromEnv(200, 0),
+  WORKER_HEARTBEAT_MS: intFromEnv(2_000, 100),
   WORKER_LOCK_MS: intFromEnv(15_000, 1000),
   WRITE_BATCH_MAX: intFromEnv(500, 1),
   ACCEPT_BATCH_MAX: intFromEnv(500, 1),

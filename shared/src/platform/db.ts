@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Config } from './config';
+import { isDependencyFailure } from './dependency-failures';
 
 export type Db = pg.Pool;
 export type DbClient = pg.PoolClient;
@@ -13,10 +14,15 @@ export interface DbOptions {
    * after it has grown: the worker's batch writes slowed from ~17 ms to ~150 ms that way.
    */
   customPlans?: boolean;
+  /** No statement or query timeout (migrations: a long index build is not a hung server). */
+  untimed?: boolean;
 }
 
+/** Client-side grace beyond the server's statement_timeout, for a server that does not answer at all (paused). */
+const QUERY_TIMEOUT_GRACE_MS = 1_000;
+
 export function createDb(
-  config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>,
+  config: Pick<Config, 'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'DATABASE_STATEMENT_TIMEOUT_MS'>,
   applicationName: string,
   options: DbOptions = {},
 ): Db {
@@ -27,10 +33,23 @@ export function createDb(
     ...(options.customPlans ? { options: '-c plan_cache_mode=force_custom_plan' } : {}),
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
+    ...timeouts(options.untimed ? 0 : config.DATABASE_STATEMENT_TIMEOUT_MS),
   });
   // An idle client losing its server connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor may a checked-out one: the pool drops its own listener while a client is lent out, and
+  // an 'error' event without a listener would throw. The failed query rejects on its own.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
+}
+
+/**
+ * The server stops a statement after `ms` (a lock wait, a slow plan); the client gives up a
+ * moment later if the server does not answer at all (paused, partitioned), so that a request
+ * path answers 503 instead of hanging. 0 turns both off.
+ */
+function timeouts(ms: number): Pick<pg.PoolConfig, 'statement_timeout' | 'query_timeout'> {
+  return ms === 0 ? {} : { statement_timeout: ms, query_timeout: ms + QUERY_TIMEOUT_GRACE_MS };
 }
 
 /** Creates the database named in the URL if it does not exist yet (local and CI convenience). */
@@ -55,16 +74,19 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 
 export async function withTransaction<T>(db: Db, work: (client: DbClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
+  // A connection that failed (or whose ROLLBACK failed) goes, never back to the pool.
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (isDependencyFailure(error)) broken = error as Error;
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 

@@ -2,7 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { RequestListener } from 'node:http';
+import type { Config } from './config';
 import type { Logger } from './logger';
+
+export type HttpTimeouts = Pick<Config, 'HTTP_HEADERS_TIMEOUT_MS' | 'HTTP_REQUEST_TIMEOUT_MS' | 'HTTP_KEEP_ALIVE_TIMEOUT_MS'>;
+
+const DEFAULT_TIMEOUTS: HttpTimeouts = { HTTP_HEADERS_TIMEOUT_MS: 10_000, HTTP_REQUEST_TIMEOUT_MS: 30_000, HTTP_KEEP_ALIVE_TIMEOUT_MS: 65_000 };
 
 export interface RunningServer {
   server: http.Server;
@@ -11,11 +16,23 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function listen(handler: RequestListener, port: number, host: string): Promise<RunningServer> {
-  const server = http.createServer(handler);
-  // Longer than nginx's upstream keepalive_timeout, so nginx closes idle connections first.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+/**
+ * Deliberate timeouts: a client must send its headers within HTTP_HEADERS_TIMEOUT_MS and its
+ * whole request (a slow body included) within HTTP_REQUEST_TIMEOUT_MS, else 408 and the
+ * connection is closed; checked every second, not node's default 30 s. An idle keep-alive
+ * connection is closed after HTTP_KEEP_ALIVE_TIMEOUT_MS, longer than nginx's upstream
+ * keepalive_timeout (60 s), so that nginx closes idle connections first.
+ */
+export async function listen(handler: RequestListener, port: number, host: string, timeouts: HttpTimeouts = DEFAULT_TIMEOUTS): Promise<RunningServer> {
+  const server = http.createServer(
+    {
+      headersTimeout: timeouts.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeout: Math.max(timeouts.HTTP_REQUEST_TIMEOUT_MS, timeouts.HTTP_HEADERS_TIMEOUT_MS),
+      connectionsCheckingInterval: 1_000,
+    },
+    handler,
+  );
+  server.keepAliveTimeout = timeouts.HTTP_KEEP_ALIVE_TIMEOUT_MS;
   server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -59,13 +76,21 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   );
 }
 
-/** Runs `shutdown` once on SIGTERM or SIGINT, then exits; a second signal exits at once. */
-export function onShutdownSignal(logger: Logger, shutdown: () => Promise<void>): void {
+/**
+ * Runs `shutdown` once on SIGTERM or SIGINT, then exits; a second signal exits at once, and so
+ * does a shutdown still running after `timeoutMs` (a dependency that does not answer must not
+ * leave the process hanging, holding its port).
+ */
+export function onShutdownSignal(logger: Logger, shutdown: () => Promise<void>, timeoutMs = 20_000): void {
   let stopping = false;
   const handle = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(1);
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, timeoutMs).unref();
     shutdown()
       .then(() => process.exit(0))
       .catch((error: unknown) => {

@@ -1,14 +1,18 @@
 import { notFound, type Deps } from '@flashfast/shared';
-import { purchaseJobOptions, type DeadLetterJob } from '../queues/purchase-queue';
-import { failRequest, findOutcomes, findRequest, setDeadLettered, type PurchaseOutcome } from '../purchases/purchase-requests.repository';
+import { requeueDeadLetter } from '../queues/dead-letter-store';
+import type { PurchaseJob } from '../queues/purchase-queue';
+import { failRequest, findOutcomes, findRequest, type PurchaseOutcome } from '../purchases/purchase-requests.repository';
 import type { ApiServices, Broadcaster } from '../services';
 
 export const DISCARDED = 'PROCESSING_FAILED';
 
-async function takeDeadLetter(services: ApiServices, requestId: string): Promise<DeadLetterJob> {
+/** The dead letter as listed for admins, or as PostgreSQL has it (a Redis that restarted empty lost the list). */
+async function takeDeadLetter(deps: Deps, services: ApiServices, requestId: string): Promise<PurchaseJob> {
   const job = await services.queues.deadLetters.getJob(requestId);
-  if (!job) throw notFound('dead-lettered purchase');
-  return job.data;
+  if (job) return job.data;
+  const request = await findRequest(deps.db, requestId);
+  if (request?.status !== 'queued' || !request.deadLettered) throw notFound('dead-lettered purchase');
+  return request;
 }
 
 async function outcomeOf(deps: Deps, requestId: string): Promise<PurchaseOutcome> {
@@ -17,17 +21,9 @@ async function outcomeOf(deps: Deps, requestId: string): Promise<PurchaseOutcome
 
 /** Queues a dead-lettered request again, to be decided from scratch (stock permitting). */
 export async function replayDeadLetter(deps: Deps, services: ApiServices, requestId: string): Promise<PurchaseOutcome> {
-  const data = await takeDeadLetter(services, requestId);
+  const data = await takeDeadLetter(deps, services, requestId);
   const request = await findRequest(deps.db, requestId);
-  if (request?.status === 'queued') {
-    // Units were given back when it was dead-lettered; make sure, then let it decide afresh.
-    await services.stock.release(data);
-    await services.stock.forgetDecision(data.eventId, requestId);
-    await (await services.queues.purchases.getJob(requestId))?.remove();
-    await setDeadLettered(deps.db, requestId, false);
-    const { reason: _r, attempts: _a, deadLetteredAt: _d, ...job } = data;
-    await services.queues.purchases.add('purchase', job, purchaseJobOptions(deps.config, requestId));
-  }
+  if (request?.status === 'queued') await requeueDeadLetter({ deps, stock: services.stock, queues: services.queues }, data);
   await (await services.queues.deadLetters.getJob(requestId))?.remove();
   return outcomeOf(deps, requestId);
 }
@@ -39,7 +35,7 @@ export async function discardDeadLetter(
   broadcaster: Broadcaster,
   requestId: string,
 ): Promise<PurchaseOutcome> {
-  const data = await takeDeadLetter(services, requestId);
+  const data = await takeDeadLetter(deps, services, requestId);
   await services.stock.release(data);
   if (await failRequest(deps.db, requestId, DISCARDED)) {
     broadcaster.purchase(data.userId, await outcomeOf(deps, requestId));

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { parseInput, requireAuth, type Deps } from '@flashfast/shared';
 import type { ApiServices, Broadcaster } from '../services';
+import { readPipelineHealth } from '../queues/pipeline-health';
 import { discardDeadLetter, replayDeadLetter } from './dead-letters';
 
 const requestParams = z.strictObject({ requestId: z.uuid() });
@@ -16,6 +17,7 @@ export function adminQueuesRoutes(deps: Deps, services: ApiServices, broadcaster
   router.get('/', async (_req, res) => {
     const counts = await purchases.getJobCounts('waiting', 'prioritized', 'active', 'completed', 'failed', 'delayed');
     const dead = await deadLetters.getJobCounts('waiting');
+    const health = await readPipelineHealth(deps);
     res.json({
       queue: purchases.name,
       waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
@@ -24,6 +26,11 @@ export function adminQueuesRoutes(deps: Deps, services: ApiServices, broadcaster
       failed: counts.failed ?? 0,
       delayed: counts.delayed ?? 0,
       deadLettered: dead.waiting ?? 0,
+      // From the heartbeats and PostgreSQL: is anything deciding, how long has the oldest waited.
+      workersAlive: health.workersAlive,
+      workers: health.workers,
+      oldestUndecidedSeconds: health.oldestUndecidedSeconds,
+      deadLettersByCause: health.deadLetters,
     });
   });
 

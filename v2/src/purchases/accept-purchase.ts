@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, notFound, purchaseRefused, type Batcher, type Queryable } from '@flashfast/shared';
+import { AppError, isDependencyFailure, notFound, purchaseRefused, wasNeverSent, type Batcher, type Queryable } from '@flashfast/shared';
 import type { QueueDepth } from '../queues/queue-depth';
 import type { Admission, PurchaseRef, SaleStock } from '../stock/sale-stock';
-import { findRequest, type NewRequest } from './purchase-requests.repository';
+import { findRequest, findRequestByKey, type NewRequest } from './purchase-requests.repository';
 import type { IntakeResult } from './request-intake';
 
 export interface AcceptDeps {
@@ -84,13 +84,23 @@ export async function acceptPurchase(deps: AcceptDeps, input: AcceptInput): Prom
   try {
     result = await deps.intake.submit({ ...request, acceptedAt: admission.acceptedAt });
   } catch (error) {
-    await deps.stock.undoAdmission(request).catch(() => undefined);
+    // A write cut off mid-way may have committed: the admission stays, so that a retry finds
+    // this request (its row, or, once ORPHAN_AFTER_MS has passed without one, takes it over).
+    if (!isDependencyFailure(error) || wasNeverSent(error)) await deps.stock.undoAdmission(request).catch(() => undefined);
     throw error;
   }
-  if (result !== 'queued') {
-    await deps.stock.undoAdmission(request);
-    if (result === 'unknown-user') throw new AppError('UNAUTHENTICATED', 'this account no longer exists');
-    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different purchase');
-  }
-  return { requestId: request.requestId, replayed: false };
+  if (result === 'queued') return { requestId: request.requestId, replayed: false };
+  await deps.stock.undoAdmission(request);
+  if (result === 'unknown-user') throw new AppError('UNAUTHENTICATED', 'this account no longer exists');
+  return firstRequestOfKey(deps, input);
+}
+
+/**
+ * The key is taken in PostgreSQL though Redis did not know it (Redis lost it in a restart): an
+ * identical retry gets the first request; only a different purchase is refused.
+ */
+async function firstRequestOfKey(deps: AcceptDeps, input: AcceptInput): Promise<Accepted> {
+  const first = input.idempotencyKey ? await findRequestByKey(deps.db, input.userId, input.idempotencyKey) : undefined;
+  if (first && first.eventId === input.eventId && first.quantity === input.quantity) return { requestId: first.requestId, replayed: true };
+  throw new AppError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different purchase');
 }

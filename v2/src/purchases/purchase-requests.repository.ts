@@ -89,6 +89,7 @@ export async function findOutcomes(db: Queryable, requestIds: string[]): Promise
 
 export interface StoredRequest extends NewRequest {
   status: RequestStatus;
+  deadLettered: boolean;
 }
 
 interface RequestRow {
@@ -99,9 +100,10 @@ interface RequestRow {
   idempotency_key: string | null;
   accepted_ms: string;
   status: RequestStatus;
+  dead_lettered: boolean;
 }
 
-const SELECT_REQUESTS = `SELECT id, user_id, event_id, quantity, idempotency_key, status,
+const SELECT_REQUESTS = `SELECT id, user_id, event_id, quantity, idempotency_key, status, dead_lettered_at IS NOT NULL AS dead_lettered,
     (extract(epoch from accepted_at) * 1000)::bigint::text AS accepted_ms
   FROM purchase_requests`;
 
@@ -113,10 +115,17 @@ const toStoredRequest = (row: RequestRow): StoredRequest => ({
   idempotencyKey: row.idempotency_key ?? undefined,
   acceptedAt: Number(row.accepted_ms),
   status: row.status,
+  deadLettered: row.dead_lettered,
 });
 
 export async function findRequest(db: Queryable, requestId: string): Promise<StoredRequest | undefined> {
   const { rows } = await db.query<RequestRow>(`${SELECT_REQUESTS} WHERE id = $1`, [requestId]);
+  return rows[0] && toStoredRequest(rows[0]);
+}
+
+/** The request a user's Idempotency-Key first made, if any. */
+export async function findRequestByKey(db: Queryable, userId: string, idempotencyKey: string): Promise<StoredRequest | undefined> {
+  const { rows } = await db.query<RequestRow>(`${SELECT_REQUESTS} WHERE user_id = $1 AND idempotency_key = $2`, [userId, idempotencyKey]);
   return rows[0] && toStoredRequest(rows[0]);
 }
 
@@ -131,16 +140,10 @@ export async function findStaleQueuedRequests(db: Queryable, minAgeMs: number, l
   return rows.map(toStoredRequest);
 }
 
-export async function setDeadLettered(db: Queryable, requestId: string, deadLettered: boolean): Promise<void> {
-  await db.query(
-    `UPDATE purchase_requests SET dead_lettered_at = CASE WHEN $2 THEN now() END WHERE id = $1 AND status = 'queued'`,
-    [requestId, deadLettered],
-  );
-}
-
 export async function failRequest(db: Queryable, requestId: string, code: string): Promise<boolean> {
   const { rowCount } = await db.query(
-    `UPDATE purchase_requests SET status = 'failed', error_code = $2, decided_at = now(), dead_lettered_at = NULL
+    `UPDATE purchase_requests SET status = 'failed', error_code = $2, decided_at = now(),
+       dead_lettered_at = NULL, dead_letter_cause = NULL, dead_letter_error = NULL
      WHERE id = $1 AND status = 'queued'`,
     [requestId, code],
   );

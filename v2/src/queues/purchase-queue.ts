@@ -2,6 +2,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Config } from '@flashfast/shared';
 import type { NewRequest } from '../purchases/purchase-requests.repository';
+import { BACKOFF_TYPE, retryPolicy, type FailureCause } from '../workers/retry-policy';
 
 export const PURCHASE_QUEUE = 'purchases';
 export const DEAD_LETTER_QUEUE = 'purchases-dead-letter';
@@ -11,24 +12,36 @@ export type PurchaseJob = NewRequest;
 
 export interface DeadLetterJob extends PurchaseJob {
   reason: string;
+  cause: FailureCause;
   attempts: number;
   deadLetteredAt: string;
 }
 
-/** BullMQ needs connections that retry forever (a worker's blocking calls must not give up). */
-export function createQueueConnection(config: Pick<Config, 'REDIS_URL'>, name: string): Redis {
-  const connection = new Redis(config.REDIS_URL, { connectionName: name, maxRetriesPerRequest: null });
+/**
+ * A worker's connections retry forever (its blocking calls must not give up: BullMQ requires
+ * it); a producer's (`failFast`, the API) give up after two reconnection attempts, so that a
+ * request never waits on a Redis that is down: the request row is durable and the reconciler
+ * queues it later.
+ */
+export function createQueueConnection(config: Pick<Config, 'REDIS_URL'>, name: string, { failFast = false } = {}): Redis {
+  const connection = new Redis(config.REDIS_URL, { connectionName: name, maxRetriesPerRequest: failFast ? 2 : null });
   connection.on('error', () => undefined);
   return connection;
 }
 
 export const queuePrefix = (config: Pick<Config, 'REDIS_KEY_PREFIX'>): string => `${config.REDIS_KEY_PREFIX}bull`;
 
-export function purchaseJobOptions(config: Pick<Config, 'PURCHASE_ATTEMPTS' | 'PURCHASE_BACKOFF_MS'>, requestId: string): JobsOptions {
+type JobConfig = Parameters<typeof retryPolicy>[0];
+const attemptsByConfig = new WeakMap<JobConfig, number>();
+
+/** The retry policy's attempts; its delays come from the worker's `backoffStrategy` (BACKOFF_TYPE). */
+export function purchaseJobOptions(config: JobConfig, requestId: string): JobsOptions {
+  let attempts = attemptsByConfig.get(config);
+  if (attempts === undefined) attemptsByConfig.set(config, (attempts = retryPolicy(config).attempts));
   return {
     jobId: requestId,
-    attempts: config.PURCHASE_ATTEMPTS,
-    backoff: { type: 'exponential', delay: config.PURCHASE_BACKOFF_MS },
+    attempts,
+    backoff: { type: BACKOFF_TYPE },
     // Kept a while so that a late duplicate add (the reconciler) is recognised and ignored.
     removeOnComplete: { age: 3600, count: 100_000 },
     removeOnFail: { age: 7 * 24 * 3600 },

@@ -120,13 +120,12 @@ export class SaleStock {
   }
 
   /** `token` names this run's reservation; a re-run finds the earlier run's token in the marker. */
-  async decide(ref: PurchaseRef, acceptedAt: number, token: string): Promise<Decision> {
+  async decide(ref: PurchaseRef, token: string): Promise<Decision> {
     const k = this.keys(ref.eventId);
     const reply = (await this.run('decidePurchase', [k.meta, k.stock, k.held, k.pending, k.requests, k.decided], [
       ref.requestId,
       ref.userId,
       ref.quantity,
-      acceptedAt,
       dedupField(ref.userId, ref.quantity, ref.idempotencyKey),
       token,
     ])) as string[];

@@ -14,12 +14,22 @@ export interface SaleStockRow {
   id: string;
   available_stock: number;
   is_active: boolean;
+  start_ms: string;
+  end_ms: string;
+  max_per_user: number;
 }
 
-/** Locks the sales in id order (no deadlock between two workers' batches) and reads their stock. */
+/**
+ * Locks the sales in id order (no deadlock between two workers' batches) and reads their stock
+ * and settings. An admin's change to a sale waits for this lock, or this waits for the change:
+ * what is read here is the sale as it stands until the batch commits.
+ */
 export async function lockSales(client: DbClient, eventIds: string[]): Promise<Map<string, SaleStockRow>> {
   const { rows } = await client.query<SaleStockRow>(
-    `SELECT id, available_stock, is_active FROM flash_sale_events
+    `SELECT id, available_stock, is_active, max_per_user,
+            (extract(epoch from start_time) * 1000)::bigint::text AS start_ms,
+            (extract(epoch from end_time) * 1000)::bigint::text AS end_ms
+     FROM flash_sale_events
      WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
     [eventIds],
   );

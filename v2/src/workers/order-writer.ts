@@ -1,8 +1,5 @@
 import {
-  AppError,
   createBatcher,
-  isPurchaseRefusal,
-  placePurchase,
   withTransaction,
   type Batcher,
   type DbClient,
@@ -11,7 +8,7 @@ import {
 } from '@flashfast/shared';
 import type { PurchaseJob } from '../queues/purchase-queue';
 import { findOutcomes, type StoredOutcome } from '../purchases/purchase-requests.repository';
-import { addToQuotas, lockSales, lockUndecided, markRefused, placeOrders, takeFromSales } from './decisions.repository';
+import { addToQuotas, lockSales, lockUndecided, markRefused, placeOrders, takeFromSales, type SaleStockRow } from './decisions.repository';
 
 /** A decision to record: confirm the reservation named `reservation`, or refuse with a code. */
 export type WriteItem = { job: PurchaseJob; reservation: string; refusal?: never } | { job: PurchaseJob; refusal: PurchaseRefusal };
@@ -31,11 +28,26 @@ const sumByEvent = (jobs: PurchaseJob[]): Map<string, number> => {
 };
 
 /**
- * Confirms a batch in one transaction: one stock update per sale, one multi-row insert of
- * orders. PostgreSQL is the last guard: a sale whose stock (or a user whose quota) cannot
- * take the batch goes to the one-by-one path, v1's own guarded statement.
+ * v2's one rule for the sale window: a request is decided against the sale as it stands now
+ * (read under its row lock), by the instant it was accepted. Whatever an admin changes, and in
+ * whatever order Redis hears of it, no order exists for a request accepted outside the window,
+ * or while the sale was switched off, as stored when it is decided.
  */
-async function writeBatch(client: DbClient, items: WriteItem[], decidedNow: Set<string>, oneByOne: Confirm[]): Promise<void> {
+function ruleRefusal(sale: SaleStockRow | undefined, job: PurchaseJob): PurchaseRefusal | undefined {
+  if (!sale?.is_active) return 'SALE_INACTIVE';
+  if (job.acceptedAt < Number(sale.start_ms)) return 'SALE_NOT_STARTED';
+  if (job.acceptedAt >= Number(sale.end_ms)) return 'SALE_ENDED';
+  if (job.quantity > sale.max_per_user) return 'LIMIT_EXCEEDED';
+  return undefined;
+}
+
+/**
+ * Records a batch in one transaction: one stock update per sale, one multi-row insert of
+ * orders. PostgreSQL is the last guard: a sale whose stock (or a user whose quota) cannot take
+ * the whole batch sends its confirmations back (returned) to be written `alone`, one per
+ * transaction, where what does not fit is refused: SOLD_OUT or LIMIT_EXCEEDED.
+ */
+async function writeBatch(client: DbClient, items: WriteItem[], decidedNow: Set<string>, alone: boolean): Promise<Confirm[]> {
   const open = await lockUndecided(client, items.map((item) => item.job.requestId));
   const confirms: Confirm[] = [];
   const refusals: { requestId: string; code: PurchaseRefusal }[] = [];
@@ -43,22 +55,30 @@ async function writeBatch(client: DbClient, items: WriteItem[], decidedNow: Set<
     if (item.refusal) refusals.push({ requestId: item.job.requestId, code: item.refusal });
     else confirms.push({ ...item.job, reservation: item.reservation });
   }
+  const refuse = (jobs: Confirm[], code: PurchaseRefusal) => refusals.push(...jobs.map((job) => ({ requestId: job.requestId, code })));
+  const leftover: Confirm[] = [];
 
   if (confirms.length > 0) {
-    const totals = sumByEvent(confirms);
-    const sales = await lockSales(client, [...totals.keys()]);
-    const fits = (job: Confirm) => {
-      const sale = sales.get(job.eventId);
-      return sale !== undefined && sale.is_active && sale.available_stock >= totals.get(job.eventId)!;
-    };
-    let batch = confirms.filter(fits);
-    oneByOne.push(...confirms.filter((job) => !fits(job)));
+    const sales = await lockSales(client, [...new Set(confirms.map((job) => job.eventId))]);
+    let batch: Confirm[] = [];
+    for (const job of confirms) {
+      const code = ruleRefusal(sales.get(job.eventId), job);
+      if (code) refusals.push({ requestId: job.requestId, code });
+      else batch.push(job);
+    }
+    const totals = sumByEvent(batch);
+    const fits = (job: Confirm) => sales.get(job.eventId)!.available_stock >= totals.get(job.eventId)!;
+    const unfit = batch.filter((job) => !fits(job));
+    if (alone) refuse(unfit, 'SOLD_OUT');
+    else leftover.push(...unfit);
+    batch = batch.filter(fits);
     if (batch.length > 0) {
       await client.query('SAVEPOINT quotas');
       const quotas = await addToQuotas(client, batch);
       if (quotas.accepted !== quotas.expected) {
         await client.query('ROLLBACK TO SAVEPOINT quotas');
-        oneByOne.push(...batch);
+        if (alone) refuse(batch, 'LIMIT_EXCEEDED');
+        else leftover.push(...batch);
         batch = [];
       }
     }
@@ -70,25 +90,7 @@ async function writeBatch(client: DbClient, items: WriteItem[], decidedNow: Set<
   }
   await markRefused(client, refusals);
   for (const refusal of refusals) decidedNow.add(refusal.requestId);
-}
-
-/** The slow, exact path for what the batch could not take: v1's statement, one request at a time. */
-async function decideAlone(deps: Pick<Deps, 'db'>, job: Confirm): Promise<boolean> {
-  return withTransaction(deps.db, async (client) => {
-    if ((await lockUndecided(client, [job.requestId])).size === 0) return false;
-    try {
-      const { order } = await placePurchase(client, { eventId: job.eventId, userId: job.userId, quantity: job.quantity });
-      await client.query('UPDATE orders SET request_id = $1 WHERE id = $2', [job.requestId, order.id]);
-      await client.query(
-        `UPDATE purchase_requests SET status = 'confirmed', order_id = $2, decided_at = now(), reservation = $3 WHERE id = $1`,
-        [job.requestId, order.id, job.reservation],
-      );
-    } catch (error) {
-      if (!(error instanceof AppError) || !isPurchaseRefusal(error.code)) throw error;
-      await markRefused(client, [{ requestId: job.requestId, code: error.code }]);
-    }
-    return true;
-  });
+  return leftover;
 }
 
 export function createOrderWriter(deps: Pick<Deps, 'db' | 'config'>): Batcher<WriteItem, WriteResult> {
@@ -98,10 +100,9 @@ export function createOrderWriter(deps: Pick<Deps, 'db' | 'config'>): Batcher<Wr
     flush: async (items) => {
       const unique = [...new Map(items.map((item) => [item.job.requestId, item])).values()];
       const decidedNow = new Set<string>();
-      const oneByOne: Confirm[] = [];
-      await withTransaction(deps.db, (client) => writeBatch(client, unique, decidedNow, oneByOne));
-      for (const job of oneByOne) {
-        if (await decideAlone(deps, job)) decidedNow.add(job.requestId);
+      const leftover = await withTransaction(deps.db, (client) => writeBatch(client, unique, decidedNow, false));
+      for (const job of leftover) {
+        await withTransaction(deps.db, (client) => writeBatch(client, [{ job, reservation: job.reservation }], decidedNow, true));
       }
       const outcomes = await findOutcomes(deps.db, unique.map((item) => item.job.requestId));
       // A request twice in one batch (a duplicate job) is decided once: the first copy reports it.

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Job } from 'bullmq';
-import { isPurchaseRefusal, type Batcher, type Deps } from '@flashfast/shared';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { DependencyUnavailable, isPurchaseRefusal, type Batcher, type Deps } from '@flashfast/shared';
+import { recordDeadLetter } from '../queues/dead-letter-store';
 import type { PurchaseJob, PurchaseQueues } from '../queues/purchase-queue';
-import { findOutcomes, setDeadLettered, type PurchaseOutcome, type StoredOutcome } from '../purchases/purchase-requests.repository';
+import { findOutcomes, type PurchaseOutcome, type StoredOutcome } from '../purchases/purchase-requests.repository';
 import type { Notifier } from '../realtime/notifier';
 import type { Decision, SaleStock } from '../stock/sale-stock';
 import type { WriteItem, WriteResult } from './order-writer';
+import type { RetryPolicy } from './retry-policy';
 
 export interface WorkerContext {
   deps: Deps;
@@ -13,14 +15,15 @@ export interface WorkerContext {
   writer: Batcher<WriteItem, WriteResult>;
   notifier: Notifier;
   queues: PurchaseQueues;
+  retry: RetryPolicy;
 }
 
 /** Redis's verdict, rebuilding the sale's counters from PostgreSQL first if Redis lost them. */
 async function reserve(ctx: WorkerContext, job: PurchaseJob, token: string): Promise<Decision> {
-  const decision = await ctx.stock.decide(job, job.acceptedAt, token);
+  const decision = await ctx.stock.decide(job, token);
   if (decision.kind !== 'missing') return decision;
   await ctx.stock.rebuildOrWait(job.eventId);
-  return ctx.stock.decide(job, job.acceptedAt, token);
+  return ctx.stock.decide(job, token);
 }
 
 interface Plan {
@@ -33,7 +36,7 @@ interface Plan {
 async function plan(ctx: WorkerContext, job: PurchaseJob, decision: Decision, token: string): Promise<Plan | StoredOutcome> {
   switch (decision.kind) {
     case 'missing':
-      throw new Error('stock counters are being rebuilt');
+      throw new DependencyUnavailable('stock counters are being rebuilt');
     case 'failed':
       return { item: { job, refusal: decision.code }, fresh: false };
     case 'reserved':
@@ -46,7 +49,7 @@ async function plan(ctx: WorkerContext, job: PurchaseJob, decision: Decision, to
   const known = (await findOutcomes(ctx.deps.db, [job.requestId])).get(job.requestId);
   if (known && known.outcome.status !== 'queued') return known;
   await ctx.stock.forgetDecision(job.eventId, job.requestId);
-  throw new Error('reservation was released but the request is undecided; deciding again');
+  throw new DependencyUnavailable('reservation was released but the request is undecided; deciding again');
 }
 
 /**
@@ -85,27 +88,19 @@ async function decide(ctx: WorkerContext, job: PurchaseJob): Promise<PurchaseOut
   return report(ctx, job, result, result.decidedNow);
 }
 
-/** The last attempt failed: give the units back (unless PostgreSQL did confirm) and park the job for an operator. */
-async function deadLetter(ctx: WorkerContext, job: Job<PurchaseJob>, error: unknown): Promise<void> {
-  const reason = error instanceof Error ? error.message : String(error);
-  const stored = await findOutcomes(ctx.deps.db, [job.data.requestId]).catch(() => undefined);
-  if (stored?.get(job.data.requestId)?.outcome.status !== 'confirmed') await ctx.stock.release(job.data).catch(() => undefined);
-  await ctx.queues.deadLetters.add(
-    'dead-letter',
-    { ...job.data, reason, attempts: job.attemptsMade + 1, deadLetteredAt: new Date().toISOString() },
-    { jobId: job.data.requestId },
-  );
-  await setDeadLettered(ctx.deps.db, job.data.requestId, true).catch(() => undefined);
-  ctx.deps.logger.error({ requestId: job.data.requestId, reason }, 'purchase dead-lettered');
-}
-
-/** The BullMQ processor: a domain refusal is a decision (the job completes); an infrastructure error retries. */
+/**
+ * The BullMQ processor: a domain refusal is a decision (the job completes). A failure is retried
+ * as the retry policy says; once it gives up, the request is dead-lettered with the cause, and a
+ * failure that is not the infrastructure's stops BullMQ's remaining attempts.
+ */
 export async function processPurchase(ctx: WorkerContext, job: Job<PurchaseJob>): Promise<PurchaseOutcome> {
   try {
     return await decide(ctx, job.data);
   } catch (error) {
-    const attempts = job.opts.attempts ?? 1;
-    if (job.attemptsMade + 1 >= attempts) await deadLetter(ctx, job, error);
-    throw error;
+    const attemptsMade = job.attemptsMade + 1;
+    const verdict = ctx.retry.afterFailure(error, attemptsMade);
+    if (verdict.retry) throw error;
+    await recordDeadLetter(ctx, job.data, verdict.cause, error, attemptsMade);
+    throw verdict.cause === 'processing' ? new UnrecoverableError((error as Error).message) : error;
   }
 }

@@ -1,11 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { Worker } from 'bullmq';
-import type { Deps } from '@flashfast/shared';
+import { closeRedis, isDependencyFailure, logConnectionState, publishSafely, type Deps } from '@flashfast/shared';
 import { createPurchaseQueues, createQueueConnection, PURCHASE_QUEUE, queuePrefix, type PurchaseJob, type PurchaseQueues } from '../queues/purchase-queue';
 import { createEmitterNotifier } from '../realtime/notifier';
 import { SaleStock } from '../stock/sale-stock';
+import { startHeartbeat } from '../queues/worker-heartbeats';
 import { createOrderWriter } from './order-writer';
 import { processPurchase, type WorkerContext } from './process-purchase';
 import { startReconciler, type Reconciler } from './reconciler';
+import { BACKOFF_TYPE, retryPolicy } from './retry-policy';
 
 export interface PurchaseWorker {
   worker: Worker<PurchaseJob>;
@@ -19,13 +22,17 @@ export interface PurchaseWorker {
 export function startPurchaseWorker(deps: Deps): PurchaseWorker {
   const queueConnection = createQueueConnection(deps.config, 'worker-queues');
   const workerConnection = createQueueConnection(deps.config, 'worker');
+  logConnectionState(workerConnection, deps.logger, deps.config, 'worker-blocking');
   const queues = createPurchaseQueues(deps.config, queueConnection);
+  const retry = retryPolicy(deps.config);
   const context: WorkerContext = {
     deps,
     queues,
+    retry,
     stock: new SaleStock(deps.redis, deps.db, deps.config.REDIS_KEY_PREFIX),
     writer: createOrderWriter(deps),
-    notifier: createEmitterNotifier(deps, deps.redis),
+    // Pushes to buyers are fire-and-forget: one lost while Redis is down must not crash the worker.
+    notifier: createEmitterNotifier(deps, publishSafely(deps.redis)),
   };
   const worker = new Worker<PurchaseJob>(PURCHASE_QUEUE, (job) => processPurchase(context, job), {
     connection: workerConnection,
@@ -35,22 +42,28 @@ export function startPurchaseWorker(deps: Deps): PurchaseWorker {
     lockDuration: deps.config.WORKER_LOCK_MS,
     stalledInterval: Math.max(1000, Math.floor(deps.config.WORKER_LOCK_MS / 2)),
     maxStalledCount: 5,
+    settings: { backoffStrategy: (attemptsMade, type) => (type === BACKOFF_TYPE ? retry.delayMs(attemptsMade) : 0) },
   });
-  worker.on('error', (error) => deps.logger.warn({ err: error }, 'worker connection error'));
+  // A dependency failure is reported once by the connection's state log, not on every retry.
+  worker.on('error', (error) => {
+    if (!isDependencyFailure(error)) deps.logger.warn({ err: error }, 'worker error');
+  });
   const reconciler = startReconciler(deps, queues, context.stock);
+  const heartbeat = startHeartbeat(deps.redis, deps.config.REDIS_KEY_PREFIX, `${worker.id || randomUUID()}`, deps.config.WORKER_HEARTBEAT_MS);
 
   return {
     worker,
     context,
     reconciler,
     close: async () => {
+      await heartbeat.stop();
       await reconciler.stop();
       await worker.close();
       await handBackFetchedJobs(queues, worker, deps);
       await context.writer.drain();
       await context.notifier.flush();
       await queues.close();
-      await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);
+      await Promise.allSettled([closeRedis(queueConnection), closeRedis(workerConnection)]);
     },
   };
 }

@@ -1,15 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import type { Deps } from '@flashfast/shared';
+import { isDependencyFailure, type Deps } from '@flashfast/shared';
+import { replayInfrastructureDeadLetters } from '../queues/dead-letter-store';
+import { markDeadLettered } from '../queues/dead-letters.repository';
 import { purchaseJobOptions, type PurchaseQueues } from '../queues/purchase-queue';
-import { findStaleQueuedRequests, setDeadLettered } from '../purchases/purchase-requests.repository';
+import { findStaleQueuedRequests } from '../purchases/purchase-requests.repository';
 import type { SaleStock } from '../stock/sale-stock';
 import { sweepOrphanedAdmissions } from './orphan-sweep';
+import { failureCause } from './retry-policy';
 
 export interface ReconcilePass {
   /** Requests queued again because their job was lost. */
   requeued: number;
   /** Admissions undone because their request row was never written. */
   orphans: number;
+  /** Requests dead-lettered for an infrastructure reason, queued again. */
+  replayed: number;
 }
 
 export interface Reconciler {
@@ -21,7 +26,8 @@ export interface Reconciler {
  * Keeps the promise of a 202 when Redis forgets: every undecided request in PostgreSQL
  * older than RECONCILE_MIN_AGE_MS must have a job; if it has none (Redis flushed or
  * restarted, a crash between the INSERT and the add), it is queued again under its own id.
- * It also sweeps admissions orphaned by a dead API instance (see orphan-sweep.ts).
+ * It also sweeps admissions orphaned by a dead API instance (see orphan-sweep.ts), and replays
+ * requests dead-lettered because a dependency was down: the pass just reached both.
  * One process at a time does the pass (a Redis lock), every RECONCILE_INTERVAL_MS.
  */
 export function startReconciler(deps: Deps, queues: PurchaseQueues, stock: SaleStock): Reconciler {
@@ -31,24 +37,26 @@ export function startReconciler(deps: Deps, queues: PurchaseQueues, stock: SaleS
 
   async function pass(): Promise<ReconcilePass> {
     const interval = deps.config.RECONCILE_INTERVAL_MS;
-    if ((await deps.redis.set(lockKey, owner, 'PX', interval * 3, 'NX')) !== 'OK') return { requeued: 0, orphans: 0 };
+    if ((await deps.redis.set(lockKey, owner, 'PX', interval * 3, 'NX')) !== 'OK') return { requeued: 0, orphans: 0, replayed: 0 };
     let requeued = 0;
     try {
       const stale = await findStaleQueuedRequests(deps.db, deps.config.RECONCILE_MIN_AGE_MS, 1000);
       for (const request of stale) {
         const state = await queues.purchases.getJobState(request.requestId);
         if (state === 'failed') {
-          // Its attempts are spent: it waits in the dead-letter queue for an operator.
-          await setDeadLettered(deps.db, request.requestId, true);
+          // Its attempts are spent but it was not recorded as a dead letter (PostgreSQL was down then).
+          const reason = (await queues.purchases.getJob(request.requestId))?.failedReason ?? 'job failed';
+          await markDeadLettered(deps.db, request.requestId, failureCause(new Error(reason)), reason);
         } else if (state === 'unknown') {
-          const { status: _status, ...data } = request;
+          const { status: _status, deadLettered: _dead, ...data } = request;
           await queues.purchases.add('purchase', data, purchaseJobOptions(deps.config, request.requestId));
           requeued += 1;
         }
       }
       const orphans = await sweepOrphanedAdmissions(deps, stock);
       if (requeued > 0 || orphans > 0) deps.logger.warn({ requeued, orphans }, 'reconciler repaired lost purchase requests');
-      return { requeued, orphans };
+      const replayed = (await replayInfrastructureDeadLetters({ deps, stock, queues }, deps.config.DEAD_LETTER_REPLAY_MAX)).length;
+      return { requeued, orphans, replayed };
     } finally {
       if ((await deps.redis.get(lockKey)) === owner) await deps.redis.del(lockKey);
     }
@@ -59,7 +67,8 @@ export function startReconciler(deps: Deps, queues: PurchaseQueues, stock: SaleS
     return running;
   };
   const timer = setInterval(() => {
-    runOnce().catch((error: unknown) => deps.logger.warn({ err: error }, 'reconciler pass failed'));
+    // A dependency that is down is reported by its connection's log; the next pass tries again.
+    runOnce().catch((error: unknown) => isDependencyFailure(error) || deps.logger.warn({ err: error }, 'reconciler pass failed'));
   }, deps.config.RECONCILE_INTERVAL_MS);
   timer.unref();
 
