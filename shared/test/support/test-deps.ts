@@ -10,7 +10,7 @@ export { testDatabaseUrl };
  * (rate-limit counters never leak between files), cheap bcrypt, quiet logs, generous limits
  * (also Socket.io connections per address: every test client is 127.0.0.1).
  */
-export async function createTestDeps(overrides: Record<string, string> = {}): Promise<Deps> {
+export async function createTestDeps(overrides: Record<string, string> = {}, options: { redisOptional?: boolean } = {}): Promise<Deps> {
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: testDatabaseUrl(),
@@ -25,7 +25,7 @@ export async function createTestDeps(overrides: Record<string, string> = {}): Pr
     DATABASE_POOL_SIZE: '20',
     ...overrides,
   });
-  return createDeps(config, 'test');
+  return createDeps(config, 'test', {}, options);
 }
 
 export async function closeTestDeps(deps: Deps): Promise<void> {
