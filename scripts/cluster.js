@@ -5,12 +5,14 @@
 // Settings also come from CLUSTER_V1, CLUSTER_V2, CLUSTER_WORKERS, CLUSTER_PORT, CLUSTER_HOST,
 // CLUSTER_TLS=1, CLUSTER_HTTP_PORT, TLS_CERT_FILE, TLS_KEY_FILE; flags win.
 // Without JWT_SECRET one is generated for the run, shared by every instance.
+// A crashed process is restarted with backoff (scripts/lib/supervisor.js).
 // Ctrl-C (or SIGTERM) stops nginx, then every instance; nothing is left running.
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 /* global AbortController */
 const { ensureLocalAuthority, startCluster, ROOT } = require('./cluster/index');
+const { describeExit } = require('./lib/supervisor');
 
 const USAGE =
   'usage: npm run cluster -- [--v1 N] [--v2 N] [--workers N] [--port P] [--host H] [--tls [--http-port P] [--tls-cert FILE --tls-key FILE]]';
@@ -57,6 +59,9 @@ function tlsFiles() {
   return ensureLocalAuthority(path.join(ROOT, '.cluster/tls'));
 }
 
+/** Supervisor events (restarts, exits) as lines on the console; details in logs/supervisor.log. */
+const printEvent = (level, message) => (level === 'info' ? console.log : console.warn)(`[supervisor] ${message}`);
+
 async function main() {
   execFileSync(path.join(ROOT, 'scripts/install-system-deps.sh'), ['nginx'], { stdio: 'inherit' });
   const files = tls ? tlsFiles() : undefined;
@@ -64,19 +69,23 @@ async function main() {
   if (!process.env.JWT_SECRET) console.warn('JWT_SECRET is not set: generated one for this run; tokens end with it.');
 
   // Signals are handled from the start: during start-up they abort it (which stops what is up).
+  // One stop, whatever arrives later (a Ctrl-C can reach us twice); every process is supervised
+  // in a process group of its own, so only this process hears the terminal.
   const starting = new AbortController();
   let cluster;
   let stopping = false;
-  const stop = (reason, exitCode) => {
-    if (stopping) return;
+  const stop = (reason) => {
+    if (stopping) return console.log(`${reason} again: already stopping`);
     stopping = true;
     starting.abort();
     if (!cluster) return; // startCluster rejects, and main's catch exits.
     console.log(`\n${reason}: stopping nginx, then every instance...`);
     cluster.stop().then(
-      () => {
-        console.log('stopped');
-        process.exit(exitCode);
+      (results) => {
+        const unclean = results.filter(({ result }) => result !== 0 && result !== undefined);
+        for (const { name, result } of unclean) console.warn(`${name} did not stop cleanly (${describeExit(result)})`);
+        console.log(unclean.length === 0 ? 'stopped, every process exited 0' : 'stopped');
+        process.exit(unclean.length === 0 ? 0 : 1);
       },
       (error) => {
         console.error(error);
@@ -85,23 +94,15 @@ async function main() {
     );
   };
 
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(signal, 0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(signal));
 
   console.log(`starting ${options.v1} v1, ${options.v2} v2 and ${options.workers} workers behind nginx...`);
   try {
-    cluster = await startCluster({ ...options, signal: starting.signal });
+    cluster = await startCluster({ ...options, signal: starting.signal, log: printEvent });
   } catch (error) {
     if (!starting.signal.aborted) throw error;
     console.log('interrupted during start-up; what had started is stopped');
     process.exit(0);
-  }
-
-  // An instance may die (the cluster carries on without it); without nginx there is no cluster.
-  cluster.nginx.exited.then((result) => stop(`nginx exited (${result})`, 1));
-  for (const proc of cluster.processes) {
-    proc.exited.then((result) => {
-      if (!stopping) console.warn(`${proc.name} exited (${result}); nginx routes around it. Log: ${proc.logFile}`);
-    });
   }
 
   const urls = (role) => cluster.processes.filter((proc) => proc.role === role).map((proc) => proc.url).join('  ');
@@ -117,7 +118,8 @@ FlashFast cluster is up
   v2           ${urls('v2')}
   workers      ${urls('worker') || '(none)'}   (/healthz, /readyz, /metrics)
   nginx.conf   ${path.join(relative, 'nginx.conf')} (rendered from nginx.conf)
-  logs         ${path.join(relative, 'logs')}/*.log
+  logs         ${path.join(relative, 'logs')}/*.log (one per process; restarts in supervisor.log)
+A process that crashes is restarted (backoff from 0.5 s to 30 s).
 Try: curl${curlCa} ${cluster.baseUrl}/healthz
 Ctrl-C stops everything.`);
 }

@@ -1,13 +1,21 @@
-// `npm start`: v1, v2 and a worker for local use, each its own process, sharing one database.
-// Without JWT_SECRET a random one is generated here, so that all three accept the same tokens.
-// Ctrl-C (or SIGTERM) stops them all gracefully.
-const { spawn } = require('node:child_process');
+// `npm start`: v1, v2 and a worker for local use, each its own supervised process (a crash is
+// restarted with backoff: scripts/lib/supervisor.js), sharing one database. Their logs and ours
+// are JSON lines on stdout. Outside production, a missing JWT_SECRET is generated here so that all
+// three accept the same tokens; in production it must be given. One Ctrl-C (or SIGTERM) stops
+// all gracefully; each exits 0, and so does this process.
 const { randomBytes } = require('node:crypto');
 const path = require('node:path');
+const pino = require('pino');
+const { supervise, stopOnSignals, describeExit, EX_CONFIG } = require('./lib/supervisor');
+const { waitUntilReady } = require('./lib/wait-ready');
 
 const root = path.resolve(__dirname, '..');
-const sharedEnv = { JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(48).toString('base64url') };
-if (!process.env.JWT_SECRET) console.warn('JWT_SECRET is not set: generated one for this run; tokens end with it.');
+const logger = pino({ name: 'supervisor' });
+const log = (level, message, fields) => logger[level](fields, message);
+
+const production = process.env.NODE_ENV === 'production';
+const generateSecret = !process.env.JWT_SECRET && !production;
+const sharedEnv = generateSecret ? { JWT_SECRET: randomBytes(48).toString('base64url') } : {};
 const v2Port = process.env.V2_PORT ?? '3002';
 // The shop page (v1, http://localhost:3001/) reaches v2 on its own port here; behind nginx it is one origin.
 const v2Url = process.env.PUBLIC_V2_URL ?? `http://localhost:${v2Port}`;
@@ -16,27 +24,51 @@ const services = [
   { name: 'v2', script: 'v2/dist/main-api.js', env: { PORT: v2Port } },
   { name: 'worker', script: 'v2/dist/main-worker.js', env: { PORT: process.env.WORKER_PORT ?? '3003' } },
 ];
+const envOf = (service) => ({ ...process.env, ...sharedEnv, ...service.env });
 
-const children = services.map((service) => {
-  const child = spawn(process.execPath, [path.join(root, service.script)], {
-    env: { ...process.env, ...sharedEnv, ...service.env },
-    stdio: 'inherit',
-  });
-  child.on('exit', (code, signal) => {
-    console.log(`${service.name} exited (${signal ?? code})`);
-    if (!stopping) stop(code ?? 1);
-  });
-  return child;
-});
+/** The configuration is checked once here, so a bad one is reported once, not by each of the three. */
+function checkConfig() {
+  const { loadConfig, ConfigError } = require(path.join(root, 'shared/dist/platform/config.js'));
+  try {
+    for (const service of services) loadConfig(envOf(service));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(EX_CONFIG);
+  }
+}
+
+checkConfig();
+if (generateSecret) log('warn', 'JWT_SECRET is not set: generated one for this run; tokens end with it', {});
+
+const children = services.map((service) =>
+  Object.assign(supervise({ name: service.name, command: process.execPath, args: [path.join(root, service.script)], env: envOf(service), log }), {
+    url: `http://localhost:${service.env.PORT}`,
+  }),
+);
 
 let stopping = false;
-function stop(exitCode = 0) {
+stopOnSignals(async (signal) => {
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  setTimeout(() => process.exit(exitCode), 12_000).unref();
-  Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.on('exit', resolve))))).then(
-    () => process.exit(exitCode),
-  );
-}
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
+  log('info', `${signal}: stopping v1, v2 and the worker`, { signal });
+  const results = await Promise.all(children.map((child) => child.stop()));
+  const unclean = children.filter((_, i) => results[i] !== 0 && results[i] !== undefined);
+  for (const child of unclean) log('error', `${child.name} did not stop cleanly`, { process: child.name });
+  log('info', unclean.length === 0 ? 'stopped: every process exited 0' : 'stopped', {});
+  return unclean.length === 0 ? 0 : 1;
+}, log);
+
+// Every process gone on its own (none left to restart): nothing is running, so neither are we.
+Promise.all(children.map((child) => child.ended)).then((results) => {
+  if (stopping) return;
+  log('error', `every process has ended (${results.map(describeExit).join(', ')})`, {});
+  process.exit(results.every((result) => result === 0) ? 0 : 1);
+});
+
+Promise.all(children.map((child) => waitUntilReady(child, `${child.url}/readyz`, 120_000))).then(
+  () =>
+    log('info', `FlashFast is up: v1 ${children[0].url}, v2 ${children[1].url}, worker ${children[2].url}; Ctrl-C stops all`, {
+      urls: Object.fromEntries(children.map((child) => [child.name, child.url])),
+    }),
+  (error) => log('warn', `not ready yet: ${error.message}`, {}),
+);

@@ -27,6 +27,13 @@ export interface ClusterOptions {
   readyTimeoutMs?: number;
   /** Aborts the start-up: what was started is stopped and startCluster rejects. */
   signal?: AbortSignal;
+  /**
+   * How crashed processes are restarted (scripts/lib/supervisor.js): delays doubling from
+   * initialMs (500) to maxMs (30 000), reset after stableMs (30 000) of running; false: never.
+   */
+  restart?: false | { initialMs?: number; maxMs?: number; stableMs?: number };
+  /** Hears every supervisor event (restarts, exits); they also go to logs/supervisor.log. */
+  log?: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
 }
 
 export interface TlsOptions {
@@ -49,11 +56,23 @@ export interface ClusterProcess {
   port: number;
   /** http://127.0.0.1:<port>, the process itself, not through nginx. */
   url: string;
-  child: ChildProcess;
+  /** The current child (a restart replaces it). */
+  readonly child: ChildProcess;
   logFile: string;
-  /** Resolves with the exit code or signal name. */
-  exited: Promise<number | string | null>;
+  /** Resolves with the current child's exit code or signal name. */
+  readonly exited: Promise<number | string | null>;
   running(): boolean;
+  /** How many times the supervisor restarted it. */
+  restarts: number;
+  /** Emits 'spawn' (child) at every start, 'exit' (result, restarting) at every unrequested exit. */
+  on(event: 'spawn', listener: (child: ChildProcess) => void): this;
+  on(event: 'exit', listener: (result: number | string | null, restarting: boolean) => void): this;
+}
+
+export interface StopResult {
+  name: string;
+  /** How the process ended: 0 is a graceful stop; undefined when it was waiting to be restarted. */
+  result: number | string | null | undefined;
 }
 
 export interface Cluster {
@@ -70,7 +89,7 @@ export interface Cluster {
   /** The v1, v2 and worker processes. */
   processes: ClusterProcess[];
   /** Stops nginx (SIGQUIT, then SIGTERM), then every app process (SIGTERM, SIGKILL after 15 s). Idempotent. */
-  stop(): Promise<void>;
+  stop(): Promise<StopResult[]>;
 }
 
 export function startCluster(options?: ClusterOptions): Promise<Cluster>;

@@ -1,12 +1,15 @@
 // The local cluster as a library (`npm run cluster` and the e2e tests): N v1 and N v2 instances
-// and M workers from the compiled dist/, each on its own loopback port behind one nginx.
+// and M workers from the compiled dist/, each on its own loopback port behind one nginx, every
+// process supervised (restarted with backoff when it crashes: scripts/lib/supervisor.js).
 const { randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { ensureLocalAuthority } = require('./local-tls');
 const { knowsHttp2Directive, renderLoopbackConfig } = require('./nginx-config');
-const { assertPortFree, freePorts, runToCompletion, startProcess, stopProcess, signalGroup, waitUntilReady } = require('./processes');
+const { supervise, signalGroup } = require('../lib/supervisor');
+const { waitUntilReady } = require('../lib/wait-ready');
+const { assertPortFree, freePorts, runToCompletion } = require('./processes');
 
 const ROOT = path.resolve(__dirname, '../..');
 const PROGRAMS = {
@@ -87,7 +90,7 @@ async function startCluster(options = {}) {
   let nginxProcess;
   let stopping;
 
-  const killAllNow = () => [...processes, nginxProcess].filter(Boolean).forEach((proc) => signalGroup(proc, 'SIGKILL'));
+  const killAllNow = () => [...processes, nginxProcess].filter(Boolean).forEach((proc) => signalGroup(proc.child, 'SIGKILL'));
   // Last resort when the supervisor exits without stop() (an uncaught error): no orphans.
   process.on('exit', killAllNow);
 
@@ -95,10 +98,22 @@ async function startCluster(options = {}) {
     (stopping ??= (async () => {
       // nginx first, so no new request reaches an instance that is shutting down: gracefully
       // (requests under way finish), then fast, as an open WebSocket would hold it 10 s.
-      if (nginxProcess) await stopProcess(nginxProcess, [['SIGQUIT', 2_000], ['SIGTERM', 5_000]]);
-      await Promise.all(processes.map((proc) => stopProcess(proc, [['SIGTERM', 15_000]])));
+      const results = [];
+      const stopOne = async (proc, steps) => results.push({ name: proc.name, result: await proc.stop(steps) });
+      if (nginxProcess) await stopOne(nginxProcess, [['SIGQUIT', 2_000], ['SIGTERM', 5_000]]);
+      await Promise.all(processes.map((proc) => stopOne(proc, [['SIGTERM', 15_000]])));
       process.removeListener('exit', killAllNow);
+      return results;
     })());
+
+  // Restarts and exits go to logs/supervisor.log, and to options.log (npm run cluster prints them).
+  const supervisorLog = path.join(runDir, 'logs', 'supervisor.log');
+  fs.writeFileSync(supervisorLog, '');
+  const report = (level, message, fields) => {
+    fs.appendFileSync(supervisorLog, `${JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields })}\n`);
+    options.log?.(level, message, fields);
+  };
+  const startSupervised = (spec) => supervise({ ...spec, restart: options.restart, log: report });
 
   try {
     const log = (name) => path.join(runDir, 'logs', `${name}.log`);
@@ -122,7 +137,7 @@ async function startCluster(options = {}) {
     options.signal?.throwIfAborted();
     roles.forEach(({ role, index }, i) => {
       const name = `${role}-${index}`;
-      const proc = startProcess({
+      const proc = startSupervised({
         name,
         command: process.execPath,
         args: [path.join(ROOT, PROGRAMS[role])],
@@ -137,7 +152,7 @@ async function startCluster(options = {}) {
     const configFile = path.join(runDir, 'nginx.conf');
     const http2Directive = knowsHttp2Directive(nginxVersion(nginx));
     fs.writeFileSync(configFile, renderLoopbackConfig({ port, host, tls, http2Directive, v1: addresses('v1'), v2: addresses('v2') }));
-    nginxProcess = startProcess({
+    nginxProcess = startSupervised({
       name: 'nginx',
       command: nginx,
       args: ['-p', `${runDir}/`, '-c', configFile, '-e', 'stderr', '-g', 'daemon off;'],

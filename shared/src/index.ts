@@ -10,6 +10,7 @@ export * from './platform/startup';
 export * from './platform/process-guards';
 export * from './platform/assets';
 export * from './platform/serve';
+export * from './platform/run-main';
 export * from './db/migrate';
 export * from './auth/ensure-admin';
 export * from './auth/tokens';

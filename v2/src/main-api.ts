@@ -3,12 +3,13 @@ import {
   closeRedis,
   createDeps,
   createRedis,
-  ensureAdmin,
+  ensureConfiguredAdmin,
   installProcessGuards,
   listen,
   loadConfig,
   onShutdownSignal,
   publishSafely,
+  runMain,
 } from '@flashfast/shared';
 import { createApp } from './app';
 import { watchPipeline } from './queues/pipeline-health';
@@ -21,9 +22,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env, { PORT: '3002' });
   const deps = await createDeps(config, 'v2');
   installProcessGuards(deps.logger);
-  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
-    await ensureAdmin(deps, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
-  }
+  await ensureConfiguredAdmin(deps, config);
   const services = createApiServices(deps);
   // The adapter publishes without awaiting: a publish lost while Redis is down must not crash us.
   const pub = publishSafely(createRedis(config, 'v2-socket-pub'));
@@ -50,7 +49,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

@@ -11,6 +11,7 @@ import {
   onShutdownSignal,
   opsRoutes,
   requestContext,
+  runMain,
 } from '@flashfast/shared';
 import { startPurchaseWorker } from './workers/purchase-worker';
 
@@ -36,7 +37,4 @@ async function main(): Promise<void> {
   }, config.SHUTDOWN_TIMEOUT_MS);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

@@ -1,3 +1,4 @@
+import type { Config } from '../platform/config';
 import type { Deps } from '../platform/deps';
 import { upsertAdmin, type User } from './users.repository';
 
@@ -11,4 +12,14 @@ export async function ensureAdmin(
     email: admin.email.trim().toLowerCase(),
     passwordHash: await deps.passwords.hash(admin.password),
   });
+}
+
+/**
+ * Makes sure the admin named by ADMIN_EMAIL/ADMIN_PASSWORD exists (created, or promoted and its
+ * password reset), and says so in the log, so an operator sees it took effect.
+ */
+export async function ensureConfiguredAdmin(deps: Pick<Deps, 'db' | 'passwords' | 'logger'>, config: Config): Promise<void> {
+  if (!config.ADMIN_EMAIL || !config.ADMIN_PASSWORD) return;
+  const admin = await ensureAdmin(deps, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD });
+  deps.logger.info({ adminId: admin.id, email: admin.email }, 'admin from ADMIN_EMAIL is ready');
 }

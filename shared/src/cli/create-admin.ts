@@ -4,6 +4,7 @@ import { ensureAdmin } from '../auth/ensure-admin';
 import { emailSchema } from '../auth/auth.schema';
 import { createPasswordHasher, MAX_PASSWORD_BYTES } from '../auth/passwords';
 import { loadConfig } from '../platform/config';
+import { runMain } from '../platform/run-main';
 import { createDb, ensureDatabase } from '../platform/db';
 import { migrate } from '../db/migrate';
 
@@ -36,7 +37,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

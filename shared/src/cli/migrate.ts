@@ -1,5 +1,6 @@
 import { createDb, ensureDatabase } from '../platform/db';
 import { loadConfig } from '../platform/config';
+import { runMain } from '../platform/run-main';
 import { migrate } from '../db/migrate';
 
 /** `npm run migrate`: creates the database if needed and applies pending migrations. */
@@ -15,7 +16,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

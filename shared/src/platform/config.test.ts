@@ -74,3 +74,24 @@ describe('loadConfig and PUBLIC_V2_URL (where the shop page finds v2)', () => {
     }
   });
 });
+
+describe('loadConfig reports every bad key at once', () => {
+  it('a bad LOG_LEVEL and BCRYPT_ROUNDS hide neither the JWT_SECRET nor the admin-pair problem', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'loud',
+      BCRYPT_ROUNDS: '99',
+      ADMIN_EMAIL: 'admin@example.test',
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^LOG_LEVEL: /),
+      expect.stringMatching(/^BCRYPT_ROUNDS: /),
+      'JWT_SECRET: required when NODE_ENV=production',
+      'ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither',
+    ]);
+  });
+
+  it('a short secret is reported beside a bad port', () => {
+    expect(problemsOf({ PORT: 'eighty', JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/^PORT: /), expect.stringMatching(/^JWT_SECRET: .*32 bytes/)]);
+  });
+});

@@ -89,39 +89,50 @@ export class ConfigError extends Error {
 }
 
 /**
- * Parses the environment once, reporting every bad key together; `defaults` are per-process
- * fallbacks (v2's port, say). Nothing else reads process.env.
+ * Parses the environment once, reporting every bad key together (each key's own rules and the
+ * rules between keys, which read the raw values so that one bad key hides no other); `defaults`
+ * are per-process fallbacks (v2's port, say). Nothing else reads process.env.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: Record<string, string> = {}): Config {
-  const blankAsUnset = { ...defaults, ...Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')) };
-  const parsed = configSchema.safeParse(blankAsUnset);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  if (!parsed.success) throw new ConfigError(problems);
+  const raw: Record<string, string | undefined> = {
+    ...defaults,
+    ...Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')),
+  };
+  const parsed = configSchema.safeParse(raw);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  problems.push(...crossKeyProblems(raw));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
 
   const values = parsed.data;
-  const secret = values.JWT_SECRET;
+  return Object.freeze({
+    ...values,
+    JWT_SECRET: values.JWT_SECRET ?? randomBytes(48).toString('base64url'),
+    jwtSecretGenerated: values.JWT_SECRET === undefined,
+  });
+}
+
+/** The rules no single key's schema can state, on the raw strings (blank counts as unset). */
+function crossKeyProblems(raw: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const secret = raw.JWT_SECRET;
   if (secret !== undefined && Buffer.byteLength(secret) < 32) {
     problems.push('JWT_SECRET: must be at least 32 bytes (HS256 keys shorter than the hash are weak)');
   }
-  if (secret === undefined && values.NODE_ENV === 'production') {
+  if (secret === undefined && raw.NODE_ENV === 'production') {
     problems.push('JWT_SECRET: required when NODE_ENV=production');
   }
-  if ((values.ADMIN_EMAIL === undefined) !== (values.ADMIN_PASSWORD === undefined)) {
+  if ((raw.ADMIN_EMAIL === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD: set both or neither');
   }
-  if (values.ADMIN_PASSWORD !== undefined && Buffer.byteLength(values.ADMIN_PASSWORD) > 72) {
+  if (raw.ADMIN_PASSWORD !== undefined && Buffer.byteLength(raw.ADMIN_PASSWORD) > 72) {
     problems.push('ADMIN_PASSWORD: at most 72 bytes (the bcrypt limit)');
   }
-  if (values.AUTH_MAX_STALENESS_MS <= values.AUTH_REFRESH_MS) {
+  // Rules between numbers: each side as its own schema reads it (default included); skipped when
+  // one side is itself bad, which is then reported on its own.
+  const staleness = configSchema.shape.AUTH_MAX_STALENESS_MS.safeParse(raw.AUTH_MAX_STALENESS_MS);
+  const refresh = configSchema.shape.AUTH_REFRESH_MS.safeParse(raw.AUTH_REFRESH_MS);
+  if (staleness.success && refresh.success && staleness.data <= refresh.data) {
     problems.push('AUTH_MAX_STALENESS_MS: must be greater than AUTH_REFRESH_MS (else every token is refused between two reads)');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-
-  return Object.freeze({
-    ...values,
-    JWT_SECRET: secret ?? randomBytes(48).toString('base64url'),
-    jwtSecretGenerated: secret === undefined,
-  });
+  return problems;
 }
