@@ -12,7 +12,8 @@ let test: TestCluster;
 
 beforeAll(async () => {
   // Debug: the apps log each request with the client and scheme they understood.
-  test = await startTestCluster({ v1: 2, v2: 1, workers: 0, tls: true, env: { RATE_LIMIT_AUTH_MAX: String(AUTH_LIMIT), LOG_LEVEL: 'debug' } });
+  // No restarts: 'when instances die' needs the killed instances to stay dead.
+  test = await startTestCluster({ v1: 2, v2: 1, workers: 0, tls: true, restart: false, env: { RATE_LIMIT_AUTH_MAX: String(AUTH_LIMIT), LOG_LEVEL: 'debug' } });
 }, CLUSTER_START_TIMEOUT);
 afterAll(() => test?.stop(), 60_000);
 trustInThisFile(() => test?.ca);

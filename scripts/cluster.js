@@ -48,6 +48,8 @@ const options = {
   workers: Number(setting('workers', 'CLUSTER_WORKERS', 2)),
   port: Number(setting('port', 'CLUSTER_PORT', tls ? 8443 : 8080)),
   host: setting('host', 'CLUSTER_HOST', '127.0.0.1'),
+  // Where nginx.conf and the logs go (default .cluster/ in the repository).
+  runDir: process.env.CLUSTER_RUN_DIR || undefined,
 };
 
 /** The certificate given (both files or neither), or the local authority's; undefined without --tls. */
@@ -66,7 +68,9 @@ async function main() {
   execFileSync(path.join(ROOT, 'scripts/install-system-deps.sh'), ['nginx'], { stdio: 'inherit' });
   const files = tls ? tlsFiles() : undefined;
   if (files) options.tls = { certFile: files.certFile, keyFile: files.keyFile, httpPort: Number(setting('http-port', 'CLUSTER_HTTP_PORT', 8080)) };
-  if (!process.env.JWT_SECRET) console.warn('JWT_SECRET is not set: generated one for this run; tokens end with it.');
+  if (!process.env.JWT_SECRET && process.env.NODE_ENV !== 'production') {
+    console.warn('JWT_SECRET is not set: generated one for this run; tokens end with it.');
+  }
 
   // Signals are handled from the start: during start-up they abort it (which stops what is up).
   // One stop, whatever arrives later (a Ctrl-C can reach us twice); every process is supervised

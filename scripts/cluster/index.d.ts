@@ -1,5 +1,5 @@
 // Types of scripts/cluster/index.js for the TypeScript e2e tests.
-import type { ChildProcess } from 'node:child_process';
+import type { LogEvent, RestartPolicy, SupervisedProcess } from '../lib/supervisor';
 
 export interface ClusterOptions {
   /** v1 API instances (default 2, at least 1). */
@@ -31,9 +31,9 @@ export interface ClusterOptions {
    * How crashed processes are restarted (scripts/lib/supervisor.js): delays doubling from
    * initialMs (500) to maxMs (30 000), reset after stableMs (30 000) of running; false: never.
    */
-  restart?: false | { initialMs?: number; maxMs?: number; stableMs?: number };
+  restart?: false | Partial<RestartPolicy>;
   /** Hears every supervisor event (restarts, exits); they also go to logs/supervisor.log. */
-  log?: (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
+  log?: LogEvent;
 }
 
 export interface TlsOptions {
@@ -50,23 +50,13 @@ export interface LocalAuthority {
   keyFile: string;
 }
 
-export interface ClusterProcess {
-  name: string;
+/** A supervised process of the cluster (scripts/lib/supervisor.js) and where it listens. */
+export interface ClusterProcess extends SupervisedProcess {
   role: 'v1' | 'v2' | 'worker' | 'nginx';
   port: number;
   /** http://127.0.0.1:<port>, the process itself, not through nginx. */
   url: string;
-  /** The current child (a restart replaces it). */
-  readonly child: ChildProcess;
   logFile: string;
-  /** Resolves with the current child's exit code or signal name. */
-  readonly exited: Promise<number | string | null>;
-  running(): boolean;
-  /** How many times the supervisor restarted it. */
-  restarts: number;
-  /** Emits 'spawn' (child) at every start, 'exit' (result, restarting) at every unrequested exit. */
-  on(event: 'spawn', listener: (child: ChildProcess) => void): this;
-  on(event: 'exit', listener: (result: number | string | null, restarting: boolean) => void): this;
 }
 
 export interface StopResult {

@@ -83,6 +83,8 @@ async function startCluster(options = {}) {
   if (process.getuid?.() === 0) fs.chmodSync(runDir, 0o755);
 
   const baseEnv = { ...(options.baseEnv ?? process.env), ...options.env };
+  // A generated secret is for trying the cluster out; production must give its own.
+  if (!baseEnv.JWT_SECRET && baseEnv.NODE_ENV === 'production') throw new Error('JWT_SECRET: required when NODE_ENV=production');
   const jwtSecret = baseEnv.JWT_SECRET || randomBytes(48).toString('base64url');
   // One secret for all (a token from any instance works on every other) and one proxy hop: nginx.
   const appEnv = { ...baseEnv, JWT_SECRET: jwtSecret, HOST: '127.0.0.1', TRUST_PROXY_HOPS: '1' };

@@ -80,6 +80,8 @@ function supervise({ name, command, args = [], env = process.env, logFile, resta
   };
 
   const onExit = (result, ranMs) => {
+    // What it started dies with it (nginx's workers would keep its port, and a restart would fail).
+    signalGroup(child, 'SIGKILL');
     const fields = { process: name, pid: child.pid, result: describeExit(result), ranMs };
     if (stopRequested) {
       log('info', `${name} stopped (${describeExit(result)})`, fields);
