@@ -1,5 +1,5 @@
 import { describeSharedContract } from '../../shared/test/contract';
 import { v2Target } from './support/target';
 
-// The same API.md suite v1 runs, under /api: one implementation, one contract.
+// The same docs/api.md suite v1 runs, under /api: one implementation, one contract.
 describeSharedContract(v2Target);

@@ -1,4 +1,4 @@
-/** Error codes of API.md plus the few this project adds; the HTTP status lives in the error middleware. */
+/** Error codes of docs/api.md plus the few this project adds; the HTTP status lives in the error middleware. */
 export type ErrorCode =
   | 'VALIDATION_ERROR'
   | 'MALFORMED_JSON'

@@ -4,6 +4,6 @@
  */
 export const moneyToJson = (value: string): number => Number(value);
 
-/** Accepts a number with at most two fractional digits, as API.md requires. */
+/** Accepts a number with at most two fractional digits, as docs/api.md requires. */
 export const hasAtMostTwoDecimals = (value: number): boolean =>
   Number.isFinite(value) && Math.abs(Math.round(value * 100) - value * 100) < 1e-6;

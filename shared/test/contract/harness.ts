@@ -64,7 +64,7 @@ export function useContractApi(target: ContractTarget, overrides: Record<string,
   };
 }
 
-/** The one error shape of API.md: `{error: {code, message, details?}}`, as JSON, with the given status. */
+/** The one error shape of docs/api.md: `{error: {code, message, details?}}`, as JSON, with the given status. */
 export function expectError(response: Response, status: number, code: string): void {
   expect({ status: response.status, code: response.body?.error?.code }).toEqual({ status, code });
   expect(response.headers['content-type']).toMatch(/^application\/json/);

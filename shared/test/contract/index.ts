@@ -14,7 +14,7 @@ import type { ContractTarget } from './target';
 export type { ContractTarget } from './target';
 export { useContractApi, expectError, type ContractApi } from './harness';
 
-/** Everything API.md says both versions do the same way: all but the purchase itself. */
+/** Everything docs/api.md says both versions do the same way: all but the purchase itself. */
 export function describeSharedContract(target: ContractTarget): void {
   describeAuthContract(target);
   describeProductReadContract(target);

@@ -11,7 +11,7 @@ const label = (route: RouteSpec): string => `${route.method} ${route.path}`;
 
 /**
  * The bad-input matrix: malformed bodies, path parameters, query strings and headers against every
- * route of API.md under the target's prefix, sent by anonymous, customer and admin callers. Every
+ * route of docs/api.md under the target's prefix, sent by anonymous, customer and admin callers. Every
  * answer must be a 4xx with a JSON {error:{code,message}}, and no refused request may change a row.
  */
 export function badInputSuite(target: SecurityTarget): void {

@@ -48,7 +48,7 @@ export function forgedAuthRequests(world: World, route: RouteSpec): BadRequest[]
   }));
 }
 
-/** Idempotency-Key values API.md does not allow (printable ASCII, 1 to 255 characters). */
+/** Idempotency-Key values docs/api.md does not allow (printable ASCII, 1 to 255 characters). */
 export const BAD_IDEMPOTENCY_KEYS: Array<[label: string, value: string | string[]]> = [
   ['empty', ''],
   ['inner space', 'has space'],

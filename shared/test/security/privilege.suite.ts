@@ -66,7 +66,7 @@ export function privilegeSuite(target: SecurityTarget): void {
         body,
       });
 
-      // API.md: the field is "ignored or rejected".
+      // docs/api.md: nobody registers as admin; the key is refused.
       if (response.status === 201) {
         expect((response.json as { user: { role: string } }).user.role).toBe('customer');
       } else {

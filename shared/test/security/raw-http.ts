@@ -55,7 +55,7 @@ export function rawRequest(baseUrl: string, request: RawRequest): Promise<RawRes
   });
 }
 
-/** Why a response breaks the error contract of API.md, or undefined when it honours it. */
+/** Why a response breaks the error contract of docs/api.md, or undefined when it honours it. */
 export function errorContractViolation(response: RawResponse, allowedStatuses?: readonly number[]): string | undefined {
   if (response.status >= 500) return `server error ${response.status}`;
   if (response.status < 400) return `accepted with ${response.status}`;

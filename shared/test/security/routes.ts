@@ -26,7 +26,7 @@ export interface BodyExtra {
   status: number;
 }
 
-/** One route of API.md, with what a valid request looks like so one thing at a time can be broken. */
+/** One route of docs/api.md, with what a valid request looks like so one thing at a time can be broken. */
 export interface RouteSpec {
   method: string;
   /** Without the version prefix; `:id` is the one path parameter. */
@@ -43,7 +43,7 @@ export interface RouteSpec {
   list?: boolean;
   /** Route-specific malformed query strings, besides the pagination ones. */
   badQueries?: string[];
-  /** Only mounted under this prefix (the v2 additions of API.md). */
+  /** Only mounted under this prefix (the v2 additions of docs/api.md). */
   onlyUnder?: string;
 }
 
@@ -169,7 +169,7 @@ const ROUTES: RouteSpec[] = [
   },
   { method: 'GET', path: '/orders', access: 'user', list: true, badQueries: ['userId=42', 'eventId=not-a-uuid', 'userId=%00', 'eventId[]=x'] },
   { method: 'GET', path: '/orders/:id', access: 'user', id: (w) => w.orderId },
-  // v2 only (API.md): purchase status, announcements, queue health.
+  // v2 only (docs/api.md): purchase status, announcements, queue health.
   { method: 'GET', path: '/flashsale/purchases/:id', access: 'user', id: () => randomUUID(), onlyUnder: '/api' },
   {
     method: 'POST',
@@ -183,7 +183,7 @@ const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/admin/queues', access: 'admin', onlyUnder: '/api' },
 ];
 
-/** The routes of API.md that exist under `prefix`. */
+/** The routes of docs/api.md that exist under `prefix`. */
 export const routesFor = (prefix: string): RouteSpec[] =>
   ROUTES.filter((route) => route.onlyUnder === undefined || route.onlyUnder === prefix);
 
