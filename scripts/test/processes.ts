@@ -12,6 +12,8 @@ export interface Job {
   waitForLog(match: (line: Record<string, unknown>) => boolean, what: string, timeoutMs?: number): Promise<Record<string, unknown>>;
   /** What a terminal's Ctrl-C does: SIGINT to every process of the foreground group. */
   interrupt(): void;
+  /** A signal to every process of its group. */
+  signal(signal: NodeJS.Signals): void;
   /** SIGKILL to its group: the last resort of a test's clean-up. */
   kill(): void;
 }
@@ -51,6 +53,7 @@ export function startJob(command: string, args: string[], options: { cwd: string
     logs,
     exited,
     interrupt: () => group('SIGINT'),
+    signal: group,
     kill: () => group('SIGKILL'),
     async waitForLog(match, what, timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
