@@ -1,4 +1,5 @@
 // Every knob of the benchmark, read once from the environment with the issue's defaults.
+const { randomBytes } = require('node:crypto');
 const { URL } = require('node:url');
 
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -20,7 +21,8 @@ function localUrl(name, fallback) {
 
 function loadSettings() {
   const adminUrl = localUrl('BENCH_ADMIN_URL', 'postgres://postgres@127.0.0.1:5432/postgres');
-  const database = process.env.BENCH_DATABASE || 'flashfast_bench';
+  // Per run, so two runs on one machine never share a database; each run drops its own at the end.
+  const database = process.env.BENCH_DATABASE || `flashfast_bench_${randomBytes(4).toString('hex')}`;
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error('BENCH_DATABASE must be a plain lower-case identifier');
   const databaseUrl = new URL(adminUrl);
   databaseUrl.pathname = `/${database}`;
