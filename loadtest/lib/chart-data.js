@@ -1,5 +1,6 @@
 // The rows behind the charts (and kept in report.json): pure functions of the run's records.
-const { binWidth, timeline } = require('./stats');
+const { answerLabel, binWidth, timeline } = require('./stats');
+const { workerLabel } = require('./outcomes');
 
 const CDF_POINTS = 200;
 
@@ -12,8 +13,8 @@ function throughputRows(results) {
   for (const [version, run] of targets) {
     const series = (r) => {
       const points = [];
-      if (r.endMs !== undefined) points.push([r.error ? 'HTTP error' : `HTTP ${r.status}`, r.endMs]);
-      if (version === 'v2' && r.accepted && r.decision) points.push([`worker decided: ${r.decision.status}`, r.decision.atMs]);
+      if (r.endMs !== undefined) points.push([answerLabel(r), r.endMs]);
+      if (version === 'v2' && r.accepted && r.decision) points.push([workerLabel(r.decision), r.decision.atMs]);
       return points;
     };
     for (const row of timeline(run.records, series, binMs)) rows.push({ target: version, ...row });
@@ -28,7 +29,7 @@ function latencyCdfRows(results) {
     const groups = new Map();
     for (const r of run.records) {
       if (r.endMs === undefined || r.error) continue;
-      const label = r.code ? `${r.status} ${r.code}` : String(r.status);
+      const label = answerLabel(r);
       if (!groups.has(label)) groups.set(label, []);
       groups.get(label).push(Math.max(0.1, r.endMs - r.startMs));
     }
@@ -38,7 +39,7 @@ function latencyCdfRows(results) {
       for (let i = 1; i <= steps; i += 1) {
         const fraction = i / steps;
         const ms = values[Math.min(values.length - 1, Math.ceil(fraction * values.length) - 1)];
-        rows.push({ target: version, outcome: `${version} ${label}`, ms: Number(ms.toFixed(2)), fraction: Number(fraction.toFixed(4)) });
+        rows.push({ target: version, outcome: label, ms: Number(ms.toFixed(2)), fraction: Number(fraction.toFixed(4)) });
       }
     }
   }

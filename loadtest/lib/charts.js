@@ -2,6 +2,7 @@
 const fs = require('node:fs/promises');
 const path = require('node:path');
 const { Resvg } = require('@resvg/resvg-js');
+const { colourScale, VERSION_COLOURS } = require('./outcomes');
 
 const FONT = 'DejaVu Sans';
 const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((file) => require.resolve(`dejavu-fonts-ttf/ttf/${file}`));
@@ -20,7 +21,7 @@ function throughputSpec({ rows, binMs }) {
       encoding: {
         x: { field: 't', type: 'quantitative', title: 'seconds since the first request' },
         y: { field: 'perSecond', type: 'quantitative', title: 'per second' },
-        color: { field: 'series', type: 'nominal', title: null, scale: { scheme: 'tableau10' } },
+        color: { field: 'series', type: 'nominal', title: null, scale: colourScale(rows.map((row) => row.series)) },
       },
     },
   };
@@ -39,7 +40,7 @@ function latencySpec(rows) {
       encoding: {
         x: { field: 'ms', type: 'quantitative', title: 'latency (ms)', scale: { type: 'log' } },
         y: { field: 'fraction', type: 'quantitative', title: 'share of answers', axis: { format: '%' } },
-        color: { field: 'outcome', type: 'nominal', title: null, scale: { scheme: 'tableau10' } },
+        color: { field: 'outcome', type: 'nominal', title: null, scale: colourScale(rows.map((row) => row.outcome)) },
       },
     },
   };
@@ -58,7 +59,7 @@ function cumulativeSpec(rows) {
       encoding: {
         x: { field: 't', type: 'quantitative', title: 'seconds since the first request' },
         y: { field: 'count', type: 'quantitative', title: null },
-        color: { field: 'series', type: 'nominal', title: null, scale: { domain: ['v1', 'v2', 'v2 accepted (202)'], range: ['#4c78a8', '#f58518', '#bab0ac'] } },
+        color: { field: 'series', type: 'nominal', title: null, scale: { domain: Object.keys(VERSION_COLOURS), range: Object.values(VERSION_COLOURS) } },
       },
     },
   };

@@ -40,13 +40,17 @@ function markdown(results, images) {
     '',
     '## Headline',
     '',
-    mdTable(['figure', ...Object.keys(results.targets)], headlineRows(results)),
+    mdTable(['figure', ...Object.keys(results.targets), 'what it is'], headlineRows(results)),
     '',
-    'v1 decides in the request (a 201 is a purchase); v2 answers 202 once a request is durably queued, and its worker decides later. ' +
+    'v1 decides in the request (a 201 is a purchase, a 409 a final refusal); v2 answers 202 once a request is durably queued, and its worker decides later, ' +
+      'while a v2 409 is a refusal decided at once, before anything is queued. ' +
       "Compare v1's time to the last answer with v2's time to the last decision. " +
-      `v2 decision times are ${results.targets.v2?.decisionClock === 'database' ? "PostgreSQL's `decided_at` (the deciding transaction's start)" : 'when the status poll first saw them (an upper bound)'}.`,
+      `v2 worker decision times are ${results.targets.v2?.decisionClock === 'database' ? "PostgreSQL's `decided_at` (the deciding transaction's start)" : 'when the status poll first saw them (an upper bound)'}.`,
     '',
     '## Latency of the HTTP answers (ms)',
+    '',
+    'From sending a request to receiving its whole answer, per outcome: p50, p95 and p99 are the latencies that 50 %, 95 % and 99 % of those answers came within; max is the slowest. ' +
+      "A v2 202's latency is its acceptance, not its decision.",
     '',
     mdTable(['target', 'outcome', 'count', 'p50', 'p95', 'p99', 'max'], latencyRows(results)),
     '',
@@ -57,10 +61,23 @@ function markdown(results, images) {
     lines.push(`**${version}: ${run.audit.ok ? 'PASSED' : 'FAILED'}** (sale \`${run.eventId}\`)`, '');
     lines.push(mdTable(['check', 'result', 'detail'], run.audit.checks.map((c) => [c.name, c.ok ? 'ok' : '**FAIL**', c.detail])), '');
   }
-  lines.push('## Charts', '');
-  for (const [title, file] of images) lines.push(`### ${title}`, '', `![${title}](${file})`, '');
+  lines.push('## Charts', '', "Each outcome has one colour in every chart: 201 blue, 202 orange, a worker's confirmation green, 409 SOLD_OUT red, a worker's SOLD_OUT pink, other refusals purple, errors black.", '');
+  for (const [title, file, caption] of images) lines.push(`### ${title}`, '', `![${title}](${file})`, '', caption, '');
   return `${lines.join('\n').trimEnd()}\n`;
 }
+
+/** The charts, in the order writeCharts writes them, with what each one shows. */
+const CHARTS = [
+  [
+    'Throughput over time',
+    'HTTP answers per second by status and code, and (v2) worker decisions per second, counted in fixed bins from the first request; a bin with no answer of a kind is drawn at 0.',
+  ],
+  ['Latency distribution', 'For each outcome, the share of its answers (y) that came within a latency (x, log scale).'],
+  [
+    'Decisions over time',
+    "Running totals since the first request of each version: buyers with a final outcome (v1: every answer; v2: its 409s at once and its workers' decisions) and units sold; the orange line counts v2's 202s, accepted (decided later).",
+  ],
+];
 
 /** Writes the report files; returns their paths. `markdownFile` defaults to DIR/report.md. */
 async function writeReport(results, { dir, markdownFile }) {
@@ -73,8 +90,7 @@ async function writeReport(results, { dir, markdownFile }) {
   const mdFile = markdownFile ?? path.join(dir, 'report.md');
   await fs.mkdir(path.dirname(mdFile), { recursive: true });
   const relative = (file) => path.relative(path.dirname(mdFile), file).split(path.sep).join('/');
-  const titles = ['Throughput over time', 'Latency distribution', 'Decisions over time'];
-  await fs.writeFile(mdFile, markdown(results, pngs.map((file, i) => [titles[i], relative(file)])));
+  await fs.writeFile(mdFile, markdown(results, pngs.map((file, i) => [...CHARTS[i], relative(file)]).map(([title, caption, file]) => [title, file, caption])));
   return [jsonFile, ...pngs, mdFile];
 }
 

@@ -35,15 +35,23 @@ const count = (records, test) => records.reduce((n, record) => n + (test(record)
 const perSecond = (n, ms) => (ms > 0 ? (n * 1000) / ms : null);
 const maxOf = (values) => values.reduce((max, value) => (max === null || value > max ? value : max), null);
 
+/** A v2 request answered 202 is decided later by a worker; every other decision is the API's answer itself. */
+const decidedByWorker = (record) => record.accepted && record.status === 202;
+const decisionLabel = (record) => (record.decision.code ? `${record.decision.status} ${record.decision.code}` : record.decision.status);
+const share = (part, whole) => (whole > 0 ? part / whole : null);
+
 /**
  * One target's headline figures. Times are milliseconds since the first request was sent.
  * A record: {startMs, endMs?, status?, code?, error?, accepted, decision?: {status, code?, atMs?}}.
- * `decision` is the final outcome (v1: the answer itself; v2: confirmed/failed from the worker).
+ * `decision` is the final outcome (v1: the answer itself; v2: a 409 answer itself, or the
+ * worker's confirmed/failed for a 202).
  */
 function summarise(records, { stock }) {
   const answered = records.filter((r) => r.endMs !== undefined && !r.error);
   const lastAnswerMs = maxOf(answered.map((r) => r.endMs));
-  const accepted = count(records, (r) => r.accepted);
+  const accepted = records.filter((r) => r.accepted);
+  const lastAcceptedMs = maxOf(accepted.map((r) => r.endMs));
+  const answeredUntilLastAccepted = lastAcceptedMs === null ? 0 : count(answered, (r) => r.endMs <= lastAcceptedMs);
   const decided = records.filter((r) => r.decision && r.decision.atMs !== undefined);
   const lastDecisionMs = maxOf(decided.map((r) => r.decision.atMs));
   const confirmed = decided.filter((r) => r.decision.status === 'confirmed');
@@ -53,19 +61,25 @@ function summarise(records, { stock }) {
   return {
     requests: records.length,
     answered: answered.length,
-    accepted,
+    accepted: accepted.length,
     decided: decided.length,
     confirmed: confirmed.length,
     unitsSold,
     spikeSeconds: lastAnswerMs === null ? null : lastAnswerMs / 1000,
+    lastAcceptedSeconds: lastAcceptedMs === null ? null : lastAcceptedMs / 1000,
+    // Every rate comes with its success rate: the share of what it counts that succeeded.
     answeredPerSecond: perSecond(answered.length, lastAnswerMs),
-    acceptedPerSecond: perSecond(accepted, lastAnswerMs),
+    answeredSuccessRate: share(accepted.length, answered.length),
+    acceptedWhileSellingPerSecond: perSecond(accepted.length, lastAcceptedMs),
+    acceptedWhileSellingSuccessRate: share(accepted.length, answeredUntilLastAccepted),
     decidedPerSecond: perSecond(decided.length, lastDecisionMs),
+    decidedSuccessRate: share(confirmed.length, decided.length),
     timeToSellOutSeconds: unitsSold >= stock && lastConfirmMs !== null ? lastConfirmMs / 1000 : null,
     firstSoldOutSeconds: refusalsSoldOut.length ? Math.min(...refusalsSoldOut) / 1000 : null,
     timeToLastDecisionSeconds: lastDecisionMs === null ? null : lastDecisionMs / 1000,
     answers: countBy(records, (r) => (r.endMs === undefined && !r.error ? 'unanswered' : answerLabel(r))),
-    decisions: countBy(decided, (r) => (r.decision.code ? `${r.decision.status} ${r.decision.code}` : r.decision.status)),
+    decidedByApi: countBy(decided.filter((r) => !decidedByWorker(r)), answerLabel),
+    decidedByWorker: countBy(decided.filter(decidedByWorker), decisionLabel),
     errors: {
       transport: count(records, (r) => Boolean(r.error)),
       serverErrors: count(records, (r) => r.status >= 500 && r.code !== 'OVERLOADED' && r.code !== 'UNAVAILABLE'),

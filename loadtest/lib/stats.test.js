@@ -16,7 +16,7 @@ describe('latency percentiles', () => {
 });
 
 describe('run figures', () => {
-  it('v1: accepted/s over the time to the last answer, sell-out at the last 201', () => {
+  it('v1: every rate with its success rate; sell-out at the last 201; every decision is the API\'s', () => {
     const records = [
       answer(0, 100, 201, { accepted: true, decision: { status: 'confirmed', atMs: 100 } }),
       answer(0, 400, 201, { accepted: true, decision: { status: 'confirmed', atMs: 400 } }),
@@ -24,7 +24,11 @@ describe('run figures', () => {
       answer(10, 1000, 409, { code: 'SOLD_OUT', decision: { status: 'failed', code: 'SOLD_OUT', atMs: 1000 } }),
     ];
     const s = summarise(records, { stock: 2 });
-    expect(s).toMatchObject({ requests: 4, answered: 4, accepted: 2, confirmed: 2, unitsSold: 2, acceptedPerSecond: 2, answeredPerSecond: 4, decidedPerSecond: 4 });
+    expect(s).toMatchObject({ requests: 4, answered: 4, accepted: 2, confirmed: 2, unitsSold: 2, answeredPerSecond: 4, answeredSuccessRate: 0.5, decidedPerSecond: 4, decidedSuccessRate: 0.5 });
+    // While units lasted (to the last 201 at 400 ms): 2 bought of the 2 answers by then.
+    expect(s).toMatchObject({ lastAcceptedSeconds: 0.4, acceptedWhileSellingPerSecond: 5, acceptedWhileSellingSuccessRate: 1 });
+    expect(s.decidedByApi).toEqual({ 201: 2, '409 SOLD_OUT': 2 });
+    expect(s.decidedByWorker).toEqual({});
     expect(s.timeToSellOutSeconds).toBe(0.4);
     expect(s.firstSoldOutSeconds).toBe(0.5);
     expect(s.timeToLastDecisionSeconds).toBe(1);
@@ -45,6 +49,19 @@ describe('run figures', () => {
     expect(s.timeToSellOutSeconds).toBeNull();
     expect(s.errors).toEqual({ transport: 1, serverErrors: 0, status5xx: 1, unanswered: 1, undecided: 1 });
     expect(s.answers).toEqual({ 202: 2, '503 OVERLOADED': 1, 'error ECONNRESET': 1, unanswered: 1 });
+  });
+
+  it("v2: the API's immediate 409s and the worker's decisions are told apart", () => {
+    const records = [
+      answer(0, 50, 202, { accepted: true, decision: { status: 'confirmed', atMs: 400 } }),
+      answer(0, 60, 202, { accepted: true, decision: { status: 'failed', code: 'SOLD_OUT', atMs: 500 } }),
+      answer(0, 70, 409, { code: 'SOLD_OUT', decision: { status: 'failed', code: 'SOLD_OUT', atMs: 70 } }),
+      answer(0, 80, 409, { code: 'SOLD_OUT', decision: { status: 'failed', code: 'SOLD_OUT', atMs: 80 } }),
+    ];
+    const s = summarise(records, { stock: 1 });
+    expect(s.decidedByApi).toEqual({ '409 SOLD_OUT': 2 });
+    expect(s.decidedByWorker).toEqual({ confirmed: 1, 'failed SOLD_OUT': 1 });
+    expect(s).toMatchObject({ decided: 4, decidedSuccessRate: 0.25, answeredSuccessRate: 0.5, acceptedWhileSellingSuccessRate: 1, lastAcceptedSeconds: 0.06 });
   });
 
   it('labels answers by status and error code', () => {
