@@ -6,10 +6,12 @@ const WORKER_MAIN = path.resolve(__dirname, '../../dist/main-worker.js');
 
 /**
  * The compiled worker (`npm run build` first; `npm test` does) as a real child process,
- * sharing the test's database and Redis prefix, so a test can SIGKILL it.
+ * sharing the test's database and Redis prefix, so a test can SIGKILL it. Its log is kept, not
+ * mixed into the test output (under load it warns of lapsed job locks, which the test expects);
+ * it is printed only if the worker fails on its own (a non-zero exit the test did not cause).
  */
 export function spawnWorker(config: Config, env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, [WORKER_MAIN], {
+  const child = spawn(process.execPath, [WORKER_MAIN], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'test',
@@ -25,8 +27,14 @@ export function spawnWorker(config: Config, env: Record<string, string> = {}): C
       RECONCILE_MIN_AGE_MS: String(config.RECONCILE_MIN_AGE_MS),
       ...env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const output: string[] = [];
+  for (const stream of [child.stdout!, child.stderr!]) stream.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
+  child.once('exit', (code, signal) => {
+    if (signal === null && code !== 0) process.stderr.write(`worker ${child.pid} exited ${code}; its output:\n${output.join('')}\n`);
+  });
+  return child;
 }
 
 export const exited = (child: ChildProcess): Promise<void> =>
