@@ -17,6 +17,8 @@ module.exports = {
   // Per-run database names, dropped at the end (shared/test/support/test-databases.ts).
   globalSetup: '<rootDir>/shared/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/shared/test/support/global-teardown.ts',
-  testTimeout: 60_000,
+  // Generous: the machine's 2 cores are shared with other runs, and a test or hook cut short
+  // leaves its servers and connections open (Jest then reports a worker that failed to exit).
+  testTimeout: 180_000,
   maxWorkers: 2,
 };

@@ -38,16 +38,29 @@ export async function listen(handler: RequestListener, port: number, host: strin
     server.once('error', reject);
     server.listen(port, host, resolve);
   });
+  let closed = false;
+  server.once('close', () => (closed = true));
+  // Every connection, upgraded ones (WebSockets) included, which closeAllConnections() leaves alone.
+  const sockets = new Set<Duplex>();
+  server.on('connection', (socket: Duplex) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   return {
     server,
     port: (server.address() as AddressInfo).port,
+    // Resolves once the last connection is gone. Socket.io's close() may have stopped the listener
+    // already: the connections still open (keep-alive, WebSockets closing) are ended all the same,
+    // or a process keeps running for as long as a client keeps one open.
     close: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {
-        const timer = setTimeout(() => server.closeAllConnections(), graceMs).unref();
-        server.close(() => {
+        if (closed) return resolve();
+        const timer = setTimeout(() => sockets.forEach((socket) => socket.destroy()), graceMs).unref();
+        server.once('close', () => {
           clearTimeout(timer);
           resolve();
         });
+        if (server.listening) server.close();
         server.closeIdleConnections();
       }),
   };
