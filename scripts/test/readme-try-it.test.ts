@@ -28,7 +28,7 @@ afterAll(() => {
 });
 
 describe("README's Try it", () => {
-  it('runs to the end in bash: v1 order and v2 purchase confirmed; the system it started then stops cleanly', async () => {
+  it('runs to the end in bash: v1 order and v2 purchase confirmed, a role changed, a logout; the system it started then stops cleanly', async () => {
     const [v1, v2, worker] = await freePorts(3);
     const log = path.join(dir, 'flashfast.log');
     const script = tryItBlock()
@@ -58,12 +58,16 @@ describe("README's Try it", () => {
     // The JSON answers it printed, in order (a test reads untyped JSON).
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const answers = job.lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, any>);
-    const [v1Order, v1Orders, v2State, v2Sale] = answers;
+    const [v1Order, v1Orders, v2State, v2Sale, promoted, afterLogout] = answers;
     expect(v1Order!.order).toMatchObject({ quantity: 1, unitPrice: 149.99, status: 'confirmed' });
     expect(v1Orders!.items).toEqual([v1Order!.order]);
     expect(v2State).toMatchObject({ status: 'confirmed', order: { quantity: 1, status: 'confirmed' } });
     expect(v2Sale!.event).toMatchObject({ id: v2State!.order.eventId, availableStock: 99, soldQuantity: 1 });
     expect(v2State!.order.eventId).not.toBe(v1Order!.order.eventId);
+    // Then the admin makes her an admin, and she logs out: 204, and her token is refused.
+    expect(promoted!.user).toMatchObject({ id: v1Order!.order.userId, role: 'admin' });
+    expect(job.lines).toContain('204');
+    expect(afterLogout).toEqual({ error: expect.objectContaining({ code: 'UNAUTHENTICATED' }) });
 
     // It left the system running, as the README says; stopping it is one signal to the job.
     job.signal('SIGTERM');
