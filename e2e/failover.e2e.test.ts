@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createUser, createUsers, type TestUser } from '../shared/test/factories';
 import { call, type CallResult } from '../shared/test/support/http';
-import { purchase, waitForOutcomes, type Accepted } from '../v2/test/support/purchases';
+import { purchase, waitForOutcomes, type Accepted } from '../shared/test/support/purchases';
 import { accessLog, CLUSTER_START_TIMEOUT, instances, startTestCluster, type TestCluster } from './support/test-cluster';
 
 const UNITS = 80;

@@ -1,6 +1,6 @@
 import { createSale, createUser, type TestUser } from '../shared/test/factories';
 import { call } from '../shared/test/support/http';
-import { purchase } from '../v2/test/support/purchases';
+import { purchase } from '../shared/test/support/purchases';
 import { nextMessage, socketClients, transportOf } from './support/sockets';
 import { accessLog, CLUSTER_START_TIMEOUT, instances, startTestCluster, type TestCluster } from './support/test-cluster';
 

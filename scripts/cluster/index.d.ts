@@ -89,3 +89,5 @@ export function nginxVersion(nginx: string): string;
 /** Makes (or keeps, while valid) a local authority and a localhost certificate in `dir` (scripts/make-local-tls.sh). */
 export function ensureLocalAuthority(dir: string): LocalAuthority;
 export const ROOT: string;
+/** The compiled entry points, relative to ROOT. */
+export const PROGRAMS: Readonly<Record<'migrate' | 'v1' | 'v2' | 'worker', string>>;

@@ -176,4 +176,4 @@ async function startCluster(options = {}) {
   }
 }
 
-module.exports = { startCluster, findNginx, nginxVersion, ensureLocalAuthority, ROOT };
+module.exports = { startCluster, findNginx, nginxVersion, ensureLocalAuthority, ROOT, PROGRAMS };

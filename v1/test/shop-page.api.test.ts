@@ -1,8 +1,12 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { Deps } from '@flashfast/shared';
 import { closeTestDeps, createTestDeps } from '../../shared/test/support/test-deps';
 import { createApp } from '../src/app';
+
+const PAGE_DIR = path.resolve(__dirname, '../src/views/public');
 
 describe('v1 serves the shop page at / and still answers unknown paths with the JSON 404', () => {
   let deps: Deps;
@@ -26,8 +30,10 @@ describe('v1 serves the shop page at / and still answers unknown paths with the 
     await request(app).get('/').set('If-None-Match', response.headers.etag!).expect(304);
   });
 
-  it('the script, the style sheet and the icon are served with their types', async () => {
-    await request(app).get('/shop.js').expect(200).expect('Content-Type', /javascript/);
+  it('every script module of the page, the style sheet and the icon are served with their types', async () => {
+    const modules = readdirSync(PAGE_DIR).filter((file) => file.endsWith('.js'));
+    expect(modules).toEqual(expect.arrayContaining(['shop.js', 'shop-api.js', 'shop-words.js']));
+    for (const file of modules) await request(app).get(`/${file}`).expect(200).expect('Content-Type', /javascript/);
     await request(app).get('/shop.css').expect(200).expect('Content-Type', /text\/css/);
     await request(app).get('/favicon.svg').expect(200).expect('Content-Type', /image\/svg\+xml/);
   });
@@ -35,7 +41,7 @@ describe('v1 serves the shop page at / and still answers unknown paths with the 
   it('GET /config.js tells the page where v2 is, and is never cached', async () => {
     const response = await request(app).get('/config.js').expect(200).expect('Content-Type', /javascript/);
 
-    expect(response.text).toBe('window.FLASHFAST_CONFIG = Object.freeze({"v2Url":"http://localhost:3002"});\n');
+    expect(response.text).toBe('window.FLASHFAST_CONFIG = Object.freeze({"v2Url":"http://localhost:3002","currency":"USD"});\n');
     expect(response.headers['cache-control']).toBe('no-store');
   });
 
@@ -55,11 +61,11 @@ describe('v1 serves the shop page at / and still answers unknown paths with the 
 });
 
 describe('the page on the same origin as v2 (behind nginx)', () => {
-  it('config.js says so with an empty v2Url, and the policy names no other origin', async () => {
-    const deps = await createTestDeps();
+  it('config.js says so with an empty v2Url (and gives the configured currency), and the policy names no other origin', async () => {
+    const deps = await createTestDeps({ SHOP_CURRENCY: 'gbp' });
     try {
       const app = createApp(deps);
-      expect((await request(app).get('/config.js')).text).toContain('{"v2Url":""}');
+      expect((await request(app).get('/config.js')).text).toContain('{"v2Url":"","currency":"GBP"}');
       expect((await request(app).get('/')).headers['content-security-policy']).toContain("script-src 'self'; connect-src 'self'; style-src");
     } finally {
       await closeTestDeps(deps);

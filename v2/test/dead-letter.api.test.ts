@@ -1,7 +1,7 @@
 import { createSale, createUser, type TestUser } from '../../shared/test/factories';
 import { call } from '../../shared/test/support/http';
 import { saleInvariants } from './support/invariants';
-import { purchase, purchaseStatus, waitForOutcomes } from './support/purchases';
+import { purchase, purchaseStatus, waitForOutcomes } from '../../shared/test/support/purchases';
 import { startV2Stack, type V2Stack } from './support/v2-stack';
 
 let stack: V2Stack;

@@ -1,5 +1,5 @@
 import { createSale, createUsers } from '../../shared/test/factories';
-import { purchase } from './support/purchases';
+import { purchase } from '../../shared/test/support/purchases';
 import { startV2Stack, type V2Stack } from './support/v2-stack';
 
 let stack: V2Stack;

@@ -1,6 +1,6 @@
 import { createSale, createUser } from '../../shared/test/factories';
 import { call } from '../../shared/test/support/http';
-import { purchase, purchaseStatus, waitForOutcomes } from './support/purchases';
+import { purchase, purchaseStatus, waitForOutcomes } from '../../shared/test/support/purchases';
 import { startV2Stack, type V2Stack } from './support/v2-stack';
 
 // No worker runs in this file unless a test starts one: requests stay queued where we can see them.

@@ -1,7 +1,7 @@
 import { io as connectSocket } from 'socket.io-client';
 import { createSale, createUser, type TestUser } from '../../shared/test/factories';
 import { call } from '../../shared/test/support/http';
-import { purchase } from './support/purchases';
+import { purchase } from '../../shared/test/support/purchases';
 import { startV2Stack, type V2Stack } from './support/v2-stack';
 
 let stack: V2Stack;

@@ -1,6 +1,6 @@
 import { createSale, createUser } from '../../shared/test/factories';
 import { saleInvariants } from './support/invariants';
-import { purchase, waitForOutcomes } from './support/purchases';
+import { purchase, waitForOutcomes } from '../../shared/test/support/purchases';
 import { startV2Stack, type V2Stack } from './support/v2-stack';
 
 // This file owns Redis database 11: it flushes it.

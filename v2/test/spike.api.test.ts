@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io-client';
 import { createSale, createUsers } from '../../shared/test/factories';
-import { purchase, waitForOutcomes, type Outcome } from './support/purchases';
+import { purchase, waitForOutcomes, type Outcome } from '../../shared/test/support/purchases';
 import { startV2Stack, type V2Stack } from './support/v2-stack';
 import { saleInvariants } from './support/invariants';
 

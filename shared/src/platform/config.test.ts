@@ -95,3 +95,17 @@ describe('loadConfig reports every bad key at once', () => {
     expect(problemsOf({ PORT: 'eighty', JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/^PORT: /), expect.stringMatching(/^JWT_SECRET: .*32 bytes/)]);
   });
 });
+
+describe('loadConfig and SHOP_CURRENCY (the currency the shop page shows prices in)', () => {
+  it('defaults to USD and takes any ISO 4217 code, in either case', () => {
+    expect(loadConfig({}).SHOP_CURRENCY).toBe('USD');
+    expect(loadConfig({ SHOP_CURRENCY: 'EUR' }).SHOP_CURRENCY).toBe('EUR');
+    expect(loadConfig({ SHOP_CURRENCY: 'jpy' }).SHOP_CURRENCY).toBe('JPY');
+  });
+
+  it('refuses what is not a currency code', () => {
+    for (const value of ['EURO', 'XYZ', '€', 'US']) {
+      expect(problemsOf({ SHOP_CURRENCY: value })).toEqual([expect.stringMatching(/^SHOP_CURRENCY: an ISO 4217 currency code/)]);
+    }
+  });
+});

@@ -12,6 +12,12 @@ const publicOrigin = z
   }, 'an origin only, such as http://localhost:3002 (no path, query or credentials)')
   .transform((value) => new URL(value).origin);
 
+/** An ISO 4217 currency code that Intl can format (upper-cased: `eur` is EUR). */
+const currencyCode = z
+  .string()
+  .toUpperCase()
+  .refine((code) => Intl.supportedValuesOf('currency').includes(code), 'an ISO 4217 currency code, such as USD, EUR or GBP');
+
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -75,6 +81,8 @@ const configSchema = z.object({
   SOCKET_SALE_CACHE_MS: intFromEnv(1_000, 0),
   // The shop page (served by v1): v2's origin for its API and Socket.io; '' = the page's own origin (behind nginx).
   PUBLIC_V2_URL: publicOrigin.default(''),
+  // The shop's one currency: every amount in the API is in it (the API carries amounts only); the shop page shows it.
+  SHOP_CURRENCY: currencyCode.default('USD'),
 });
 
 export type Config = Readonly<

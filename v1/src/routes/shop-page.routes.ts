@@ -23,12 +23,13 @@ export function contentSecurityPolicy(v2Url: string): string {
 
 /**
  * The shop page at GET / (plain files, no build step) and GET /config.js, which tells the page
- * where v2 is. Unknown paths fall through to the API's JSON 404.
+ * where v2 is and the currency of its prices. Unknown paths fall through to the API's JSON 404.
  */
-export function shopPageRoutes(config: Pick<Config, 'PUBLIC_V2_URL'>): Router {
+export function shopPageRoutes(config: Pick<Config, 'PUBLIC_V2_URL' | 'SHOP_CURRENCY'>): Router {
   const router = Router();
   const policy = contentSecurityPolicy(config.PUBLIC_V2_URL);
-  const pageConfig = `window.FLASHFAST_CONFIG = Object.freeze(${JSON.stringify({ v2Url: config.PUBLIC_V2_URL })});\n`;
+  const settings = { v2Url: config.PUBLIC_V2_URL, currency: config.SHOP_CURRENCY };
+  const pageConfig = `window.FLASHFAST_CONFIG = Object.freeze(${JSON.stringify(settings)});\n`;
 
   router.get('/config.js', (_req, res) => {
     res.type('text/javascript').send(pageConfig);

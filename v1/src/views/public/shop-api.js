@@ -1,37 +1,24 @@
-// The shop page's talk with the API: requests with the caller's token, and error texts.
-// An ES module loaded by shop.js; no build step.
-
-export const REASONS = {
-  SOLD_OUT: 'not enough stock left',
-  LIMIT_EXCEEDED: 'that would pass the limit per customer for this sale',
-  SALE_NOT_STARTED: 'the sale has not started yet',
-  SALE_ENDED: 'the sale has ended',
-  SALE_INACTIVE: 'the sale is switched off',
-  EMAIL_TAKEN: 'an account with this email already exists',
-  RATE_LIMITED: 'too many attempts, wait a moment',
-  OVERLOADED: 'the shop is very busy, try again in a moment',
-  UNAVAILABLE: 'the shop is briefly unavailable, try again shortly',
-  PROCESSING_FAILED: 'the purchase could not be processed',
-  NETWORK: 'the shop could not be reached',
-};
-export const STATUS_LABELS = { sold_out: 'Sold out', ended: 'Ended', scheduled: 'Not started', inactive: 'Paused' };
+// The shop page's talk with the API: requests with the caller's token; an error answer becomes an
+// ApiError with the API's code, which shop-words.js turns into a sentence. ES module, no build step.
 
 export class ApiError extends Error {
-  constructor(code, message, details) {
+  /**
+   * @param {string} code the API's error code, or NETWORK when no answer came
+   * @param {string} message the API's own message (for developers; the page shows shop-words.js)
+   * @param {{details?: unknown, retryAfterSeconds?: number}} [extra]
+   */
+  constructor(code, message, { details, retryAfterSeconds } = {}) {
     super(message);
     this.code = code;
     this.details = details;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
-/** `CODE: reason (field: problem; ...)`, from an API error body or a thrown ApiError. */
-export function describeError(error) {
-  const code = error.code || 'ERROR';
-  const fields = Array.isArray(error.details)
-    ? error.details.map((issue) => `${String(issue.path).replace(/^body\./, '')}: ${issue.message}`).join('; ')
-    : '';
-  return `${code}: ${REASONS[code] || error.message || 'something went wrong'}${fields ? ` (${fields})` : ''}`;
-}
+const retryAfterOf = (response) => {
+  const seconds = Number(response.headers.get('Retry-After'));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
+};
 
 /**
  * A JSON request; `base` is '' for v1 (this origin) or v2's origin. An error answer throws an
@@ -47,12 +34,15 @@ export function createApi({ token, onSessionEnded }) {
     try {
       response = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch {
-      throw new ApiError('NETWORK', REASONS.NETWORK);
+      throw new ApiError('NETWORK', 'no answer');
     }
     const data = await response.json().catch(() => ({}));
     if (response.ok) return data;
     const error = data.error || {};
     if (error.code === 'UNAUTHENTICATED' && current) onSessionEnded();
-    throw new ApiError(error.code || `HTTP_${response.status}`, error.message || response.statusText, error.details);
+    throw new ApiError(error.code || `HTTP_${response.status}`, error.message || response.statusText, {
+      details: error.details,
+      retryAfterSeconds: retryAfterOf(response),
+    });
   };
 }

@@ -1,4 +1,6 @@
-import { call, type CallResult } from '../../../shared/test/support/http';
+// v2's purchase over HTTP (POST, status, waiting for decisions), for any test that buys through v2:
+// v2's own, the e2e tests, v1's browser test.
+import { call, type CallResult } from './http';
 
 export interface Accepted {
   requestId: string;
