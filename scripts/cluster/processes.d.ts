@@ -26,5 +26,7 @@ export function startProcess(spec: ProcessSpec): StartedProcess;
 export function waitUntilReady(proc: StartedProcess, url: string, timeoutMs: number, signal?: AbortSignal): Promise<void>;
 /** Each [signal, graceMs] in turn while the process runs, then SIGKILL of its group. */
 export function stopProcess(proc: StartedProcess, steps?: Array<[NodeJS.Signals, number]>): Promise<void>;
+/** Sends `signal` to the process's whole group (it leads its own); nothing if it is gone. */
+export function signalGroup(proc: StartedProcess, signal: NodeJS.Signals): void;
 /** The last lines of a log file ('' if unreadable). */
 export function tail(file: string, lines?: number): string;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROGRAMS, ROOT } from '../../../scripts/cluster/index';
-import { freePorts, startProcess, stopProcess, waitUntilReady, type StartedProcess } from '../../../scripts/cluster/processes';
+import { freePorts, signalGroup, startProcess, stopProcess, waitUntilReady, type StartedProcess } from '../../../scripts/cluster/processes';
 
 /** Long enough for two compiled processes to start on a loaded 2-core machine. */
 const READY_TIMEOUT_MS = 60_000;
@@ -30,8 +30,12 @@ export async function startV2Processes(env: Record<string, string>): Promise<V2P
     startProcess({ name, command: process.execPath, args: [path.join(ROOT, program)], env: { ...base, PORT: String(port) }, logFile: path.join(logDir, `${name}.log`) });
   const running: StartedProcess[] = [start('v2', PROGRAMS.v2, apiPort!), start('worker', PROGRAMS.worker, workerPort!)];
 
+  // If the Jest worker ends without stop() (a crash), the processes (each its own group) go with it.
+  const killNow = () => running.forEach((proc) => signalGroup(proc, 'SIGKILL'));
+  process.on('exit', killNow);
   const stop = async () => {
     await Promise.all(running.map((proc) => stopProcess(proc, [['SIGTERM', 10_000]])));
+    process.removeListener('exit', killNow);
     fs.rmSync(logDir, { recursive: true, force: true });
   };
   try {

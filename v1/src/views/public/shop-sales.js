@@ -41,7 +41,10 @@ function renderSales(onBuy) {
     part('.limit').id = `limit-${sale.id}`;
     part('.buy-status').id = `buy-status-${sale.id}`;
     quantity.setAttribute('aria-describedby', `limit-${sale.id} buy-status-${sale.id}`);
-    quantity.addEventListener('input', () => explain(card, ''));
+    quantity.addEventListener('input', () => {
+      quantity.removeAttribute('aria-invalid');
+      explain(card, '');
+    });
     part('form').addEventListener('submit', (submit) => {
       submit.preventDefault();
       const wanted = checkQuantity(quantity.value, sale);
