@@ -1,6 +1,6 @@
 import { createSale, createUser } from '../shared/test/factories';
 import { eventually } from '../shared/test/support/eventually';
-import { purchase } from '../v2/test/support/purchases';
+import { purchase } from '../shared/test/support/purchases';
 import { nextMessage, socketClients, transportOf } from './support/sockets';
 import { accessLog, CLUSTER_START_TIMEOUT, startTestCluster, type TestCluster } from './support/test-cluster';
 import { trustInThisFile } from './support/trust';

@@ -1,7 +1,7 @@
 import { createSale, createUser, createUsers, type TestUser } from '../../shared/test/factories';
 import { call } from '../../shared/test/support/http';
 import { saleInvariants } from './support/invariants';
-import { purchase, waitForOutcomes } from './support/purchases';
+import { purchase, waitForOutcomes } from '../../shared/test/support/purchases';
 import { startV2Stack, type V2Stack } from './support/v2-stack';
 
 // A slow worker, so that an admin's change lands while requests are still being decided.
