@@ -1,14 +1,19 @@
 // The rows behind the charts (and kept in report.json): pure functions of the run's records.
-const { answerLabel, binWidth, timeline } = require('./stats');
+const { answerLabel, binWidth, movingRate } = require('./stats');
 const { workerLabel } = require('./outcomes');
 
 const CDF_POINTS = 200;
 
-/** Answers by status, and (v2) the worker's decisions, per second over the run. */
+/**
+ * Answers by status, and (v2) the worker's decisions, per second over the run: a moving window of
+ * `windowMs` sampled every `stepMs`. Answers come in waves (a closed-loop client's connections all
+ * wait on the same intake batch), so fixed bins narrower than a wave would show zeros between them.
+ */
 function throughputRows(results) {
   const targets = Object.entries(results.targets);
   const spanMs = Math.max(1, ...targets.flatMap(([, run]) => run.records.flatMap((r) => [r.endMs ?? 0, r.decision?.atMs ?? 0])));
-  const binMs = binWidth(spanMs, 60);
+  const stepMs = binWidth(spanMs, 120);
+  const windowMs = Math.max(1_000, 5 * stepMs);
   const rows = [];
   for (const [version, run] of targets) {
     const series = (r) => {
@@ -17,9 +22,9 @@ function throughputRows(results) {
       if (version === 'v2' && r.accepted && r.decision) points.push([workerLabel(r.decision), r.decision.atMs]);
       return points;
     };
-    for (const row of timeline(run.records, series, binMs)) rows.push({ target: version, ...row });
+    for (const row of movingRate(run.records, series, stepMs, windowMs)) rows.push({ target: version, ...row });
   }
-  return { binMs, rows };
+  return { stepMs, windowMs, rows };
 }
 
 /** Latency distribution per target and answer: `CDF_POINTS` quantiles of each. */

@@ -8,16 +8,16 @@ const FONT = 'DejaVu Sans';
 const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((file) => require.resolve(`dejavu-fonts-ttf/ttf/${file}`));
 const CONFIG = { font: FONT, view: { stroke: '#ddd' }, axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelLimit: 320 } };
 
-function throughputSpec({ rows, binMs }) {
+function throughputSpec({ rows, stepMs, windowMs }) {
   return {
-    title: { text: 'Throughput over time', subtitle: `answers and worker decisions per second, ${binMs} ms bins; time since the first request` },
+    title: { text: 'Throughput over time', subtitle: `answers and worker decisions per second over the last ${windowMs / 1000} s, every ${stepMs} ms; time since the first request` },
     data: { values: rows },
     facet: { column: { field: 'target', type: 'nominal', title: null, header: { labelFontSize: 14, labelFontWeight: 'bold' } } },
     resolve: { scale: { y: 'shared', x: 'shared' } },
     spec: {
       width: 420,
       height: 260,
-      mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.6 },
+      mark: { type: 'line', strokeWidth: 1.6 },
       encoding: {
         x: { field: 't', type: 'quantitative', title: 'seconds since the first request' },
         y: { field: 'perSecond', type: 'quantitative', title: 'per second' },

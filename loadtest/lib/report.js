@@ -70,7 +70,11 @@ function markdown(results, images) {
 const CHARTS = [
   [
     'Throughput over time',
-    'HTTP answers per second by status and code, and (v2) worker decisions per second, counted in fixed bins from the first request; a bin with no answer of a kind is drawn at 0.',
+    'HTTP answers per second by status and code, and (v2) worker decisions per second, each over a moving window (its width is in the subtitle). ' +
+      "Why a window and not fixed bins: the load generator's connections each wait for their answer before sending again, and the v2 API answers every request of an intake batch at once " +
+      '(one PostgreSQL transaction per batch, then all of its 202s), so answers arrive in waves of up to one per connection, one wave per batch write. ' +
+      'Fixed bins narrower than a wave show 0 between the waves: the ~0.5 s gaps with no answer in earlier reports were those, not stalls ' +
+      '(a v2 --local spike on 30 Nov, counted in 100 ms bins, had bursts of up to ~250 answers with 100-500 ms without any between them while units lasted).',
   ],
   ['Latency distribution', 'For each outcome, the share of its answers (y) that came within a latency (x, log scale).'],
   [

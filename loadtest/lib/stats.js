@@ -126,7 +126,41 @@ function timeline(records, series, binMs) {
   return rows;
 }
 
+/**
+ * Events per second over a moving window, sampled every `stepMs` from 0 to just past the last
+ * event: one row per sample and series, `{t (s), series, perSecond}`, the events in
+ * (t - windowMs, t] divided by the window (by t itself while t < windowMs). Unlike fixed bins, a
+ * window wider than the waves in which answers arrive shows their rate, not zeros between waves.
+ * `series(record)` yields `[label, atMs]` pairs.
+ */
+function movingRate(records, series, stepMs, windowMs) {
+  const times = new Map();
+  let last = 0;
+  for (const record of records) {
+    for (const [label, atMs] of series(record)) {
+      if (atMs === undefined || atMs === null) continue;
+      if (!times.has(label)) times.set(label, []);
+      times.get(label).push(atMs);
+      last = Math.max(last, atMs);
+    }
+  }
+  const rows = [];
+  for (const label of [...times.keys()].sort()) {
+    const sorted = times.get(label).sort((a, b) => a - b);
+    let from = 0;
+    let to = 0;
+    for (let step = 0; step * stepMs <= last + stepMs; step += 1) {
+      const t = step * stepMs;
+      while (to < sorted.length && sorted[to] <= t) to += 1;
+      while (from < to && sorted[from] <= t - windowMs) from += 1;
+      const span = Math.min(windowMs, t);
+      rows.push({ t: t / 1000, series: label, perSecond: span > 0 ? ((to - from) * 1000) / span : 0 });
+    }
+  }
+  return rows;
+}
+
 /** A bin width that gives about `bins` bins over `spanMs`, rounded to 10 ms, at least 10 ms. */
 const binWidth = (spanMs, bins = 100) => Math.max(10, Math.ceil(spanMs / bins / 10) * 10);
 
-module.exports = { latencySummary, latencyByOutcome, answerLabel, summarise, timeline, binWidth, countBy };
+module.exports = { latencySummary, latencyByOutcome, answerLabel, summarise, timeline, movingRate, binWidth, countBy };

@@ -1,5 +1,5 @@
 const { describe, it, expect } = require('@jest/globals');
-const { latencySummary, summarise, timeline, binWidth, answerLabel } = require('./stats');
+const { latencySummary, summarise, timeline, movingRate, binWidth, answerLabel } = require('./stats');
 
 const answer = (startMs, endMs, status, extra = {}) => ({ startMs, endMs, status, quantity: 1, accepted: false, ...extra });
 
@@ -80,6 +80,18 @@ describe('timeline', () => {
       { t: 0.1, series: 'answers', perSecond: 0 },
       { t: 0.2, series: 'answers', perSecond: 10 },
     ]);
+  });
+
+  it('a moving window shows the rate of answers that come in waves, where fixed bins show zeros between them', () => {
+    // Waves of 4 answers every 400 ms, as a closed-loop client sees a server that answers in batches.
+    const records = [0, 400, 800, 1200].flatMap((waveMs) => [1, 2, 3, 4].map(() => ({ t: waveMs + 390 })));
+    const bins = timeline(records, (r) => [['answers', r.t]], 200).map((row) => row.perSecond);
+    const moving = movingRate(records, (r) => [['answers', r.t]], 200, 800).map((row) => row.perSecond);
+
+    expect(bins).toEqual([0, 20, 0, 20, 0, 20, 0, 20]);
+    // From 800 ms on, every window holds two waves: 8 answers in 0.8 s.
+    expect(moving.slice(4, 9)).toEqual([10, 10, 10, 10, 10]);
+    expect(moving[0]).toBe(0);
   });
 
   it('bin widths give about the asked number of bins, in whole 10 ms', () => {
