@@ -101,32 +101,6 @@ function countBy(items, key) {
 }
 
 /**
- * Events per second in fixed bins from 0 to the last event: one row per bin and series,
- * `{t (bin start, s), series, perSecond}`. `series(record)` yields `[label, atMs]` pairs.
- */
-function timeline(records, series, binMs) {
-  const bins = new Map();
-  let last = 0;
-  for (const record of records) {
-    for (const [label, atMs] of series(record)) {
-      if (atMs === undefined || atMs === null) continue;
-      const bin = Math.floor(atMs / binMs);
-      last = Math.max(last, bin);
-      const key = `${label}\u0000${bin}`;
-      bins.set(key, (bins.get(key) ?? 0) + 1);
-    }
-  }
-  const labels = [...new Set([...bins.keys()].map((key) => key.split('\u0000')[0]))].sort();
-  const rows = [];
-  for (const label of labels) {
-    for (let bin = 0; bin <= last; bin += 1) {
-      rows.push({ t: (bin * binMs) / 1000, series: label, perSecond: ((bins.get(`${label}\u0000${bin}`) ?? 0) * 1000) / binMs });
-    }
-  }
-  return rows;
-}
-
-/**
  * Events per second over a moving window, sampled every `stepMs` from 0 to just past the last
  * event: one row per sample and series, `{t (s), series, perSecond}`, the events in
  * (t - windowMs, t] divided by the window (by t itself while t < windowMs). Unlike fixed bins, a
@@ -163,4 +137,4 @@ function movingRate(records, series, stepMs, windowMs) {
 /** A bin width that gives about `bins` bins over `spanMs`, rounded to 10 ms, at least 10 ms. */
 const binWidth = (spanMs, bins = 100) => Math.max(10, Math.ceil(spanMs / bins / 10) * 10);
 
-module.exports = { latencySummary, latencyByOutcome, answerLabel, summarise, timeline, movingRate, binWidth, countBy };
+module.exports = { latencySummary, latencyByOutcome, answerLabel, summarise, movingRate, binWidth, countBy };
