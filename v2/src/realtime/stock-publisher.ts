@@ -18,6 +18,8 @@ export interface StockPublisherOptions {
 export class StockPublisher {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly dirty = new Set<string>();
+  /** Set by flush(): a tick still waiting on Redis then schedules nothing more after shutdown. */
+  private closed = false;
 
   constructor(private readonly options: StockPublisherOptions) {}
 
@@ -28,6 +30,7 @@ export class StockPublisher {
 
   /** Publishes whatever is pending now (shutdown). */
   async flush(): Promise<void> {
+    this.closed = true;
     for (const [eventId, timer] of this.timers) {
       clearTimeout(timer);
       this.timers.delete(eventId);
@@ -36,6 +39,7 @@ export class StockPublisher {
   }
 
   private schedule(eventId: string, delayMs: number): void {
+    if (this.closed) return;
     const timer = setTimeout(() => void this.tick(eventId), delayMs);
     this.timers.set(eventId, timer);
   }
