@@ -15,7 +15,7 @@ const pg = require('pg');
 const jwt = require('jsonwebtoken');
 const { loadSettings } = require('./lib/settings');
 const db = require('./lib/database');
-const { freePort, startNode, waitReady, stop } = require('./lib/processes');
+const { freePort, startNode, waitReady, stop, instrumentationEnv } = require('./lib/processes');
 const { purchaseSpike } = require('./lib/http-load');
 const { busyBeforeStart, cpuMeter } = require('./lib/machine');
 const { deleteKeys } = require('../loadtest/lib/local-stack');
@@ -64,22 +64,12 @@ async function stopServer(server) {
 function serverEnv(jwtSecret) {
   const env = { PATH: process.env.PATH, NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
   for (const key of ['DATABASE_POOL_SIZE', 'WORKER_CONCURRENCY', 'WRITE_BATCH_MAX', 'ACCEPT_BATCH_MAX']) if (process.env[key]) env[key] = process.env[key];
-  const preloads = [];
-  if (process.env.BENCH_CPU_PROFILE_DIR) {
-    env.BENCH_CPU_PROFILE_DIR = path.resolve(process.env.BENCH_CPU_PROFILE_DIR);
-    preloads.push('lib/cpu-profile.js');
-  }
-  if (process.env.BENCH_TRACE_IO_DIR) {
-    env.BENCH_TRACE_IO_DIR = path.resolve(process.env.BENCH_TRACE_IO_DIR);
-    preloads.push('lib/trace-io.js');
-  }
   // Experiments behind the findings in bench/README.md; the servers' code is not changed.
   const whatIf = new Set((process.env.BENCH_WHAT_IF ?? '').split(',').filter(Boolean));
-  if (whatIf.has('jwt-keyobject')) preloads.push('lib/what-if-jwt-keyobject.js');
+  Object.assign(env, instrumentationEnv(whatIf.has('jwt-keyobject') ? ['what-if-jwt-keyobject.js'] : []));
   // node-postgres passes PGOPTIONS on: plans of the servers' sessions (foreign-key checks
   // included) are made for the values at hand instead of cached generic ones.
   if (whatIf.has('custom-plans')) env.PGOPTIONS = '-c plan_cache_mode=force_custom_plan';
-  if (preloads.length > 0) env.NODE_OPTIONS = preloads.map((file) => `--require ${path.join(__dirname, file)}`).join(' ');
   // No back-pressure or per-user limit in the way: this measures the path, not the guards.
   return { ...env, DATABASE_URL: databaseUrl, REDIS_URL: settings.redisUrl, REDIS_KEY_PREFIX: redisPrefix, JWT_SECRET: jwtSecret, QUEUE_MAX_DEPTH: '100000000', RATE_LIMIT_PURCHASE_MAX: '100000000' };
 }

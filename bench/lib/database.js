@@ -62,6 +62,13 @@ async function seed(databaseUrl, { users, passwordHash, phases }) {
   });
 }
 
+/** Sells these sales out on paper (every unit sold, no orders): the late buyers' sales. */
+async function sellOut(databaseUrl, eventIds) {
+  await withClient(databaseUrl, (db) =>
+    db.query('UPDATE flash_sale_events SET available_stock = 0, sold_quantity = allocated_stock WHERE id = ANY($1::uuid[])', [eventIds]),
+  );
+}
+
 /** What a phase did to its sale, as the database records it: units sold and orders placed. */
 async function saleTally(databaseUrl, eventId) {
   return withClient(databaseUrl, async (db) => {
@@ -97,6 +104,7 @@ module.exports = {
   recreateDatabase,
   dropDatabase,
   seed,
+  sellOut,
   saleTally,
   checkpoint,
   serverFacts,

@@ -1,7 +1,8 @@
 // The purchase through node-postgres without HTTP: what the driver and round trips cost.
 const pg = require('pg');
 const { performance } = require('node:perf_hooks');
-const { placePurchase } = require('../../shared/dist/sales/place-purchase');
+const { placePurchase } = require('../../shared/dist/purchases/place-purchase');
+const { placeTogether } = require('../../shared/dist/purchases/place-purchases');
 const { multiStatementSql, purchaseSql, toPositional } = require('./statements');
 const { percentile } = require('./stats');
 
@@ -100,4 +101,26 @@ async function runNodeVariant({ databaseUrl, poolSize, concurrency, seconds, var
   );
 }
 
-module.exports = { nodeVariants, runNodeVariant };
+/**
+ * A lone purchase (one caller, one at a time, as when nobody else is buying): v1's single
+ * statement against the batch's transaction with one purchase in it. v1 takes the faster.
+ */
+const loneWays = {
+  'single statement': async (pool, input) => {
+    await placePurchase(pool, input);
+    return true;
+  },
+  'batch transaction of one': async (pool, input) => {
+    const [result] = await placeTogether(pool, [input]);
+    if (!result.ok) throw result.error;
+    return true;
+  },
+};
+
+async function runLonePurchases({ databaseUrl, seconds, way, eventId, randomUser }) {
+  return withPool(databaseUrl, 1, (pool) =>
+    closedLoop({ concurrency: 1, seconds, work: () => loneWays[way](pool, { eventId, userId: randomUser(), quantity: 1 }) }),
+  );
+}
+
+module.exports = { nodeVariants, runNodeVariant, loneWays, runLonePurchases };

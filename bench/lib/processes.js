@@ -2,6 +2,7 @@
 const { spawn } = require('node:child_process');
 const http = require('node:http');
 const net = require('node:net');
+const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
 /** A port the OS says is free right now (the child binds it a moment later). */
@@ -61,4 +62,24 @@ async function stop(child, graceMs = 10_000) {
   clearTimeout(timer);
 }
 
-module.exports = { freePort, startNode, waitReady, stop };
+/**
+ * Environment that instruments a server under test: BENCH_CPU_PROFILE_DIR (a CPU profile per
+ * process, lib/cpu-profile.js), BENCH_TRACE_IO_DIR (every query and Redis command timed,
+ * lib/trace-io.js), plus `preloads` (files under bench/lib) the caller adds.
+ */
+function instrumentationEnv(preloads = []) {
+  const env = {};
+  const files = [...preloads];
+  if (process.env.BENCH_CPU_PROFILE_DIR) {
+    env.BENCH_CPU_PROFILE_DIR = path.resolve(process.env.BENCH_CPU_PROFILE_DIR);
+    files.unshift('cpu-profile.js');
+  }
+  if (process.env.BENCH_TRACE_IO_DIR) {
+    env.BENCH_TRACE_IO_DIR = path.resolve(process.env.BENCH_TRACE_IO_DIR);
+    files.push('trace-io.js');
+  }
+  if (files.length > 0) env.NODE_OPTIONS = files.map((file) => `--require ${path.join(__dirname, file)}`).join(' ');
+  return env;
+}
+
+module.exports = { freePort, startNode, waitReady, stop, instrumentationEnv };

@@ -6,9 +6,8 @@ const RESULTS_DIR = path.resolve(__dirname, '../results');
 
 const rate = (value) => (value == null ? '-' : value.toLocaleString('en-US', { maximumFractionDigits: 0 }));
 const ms = (value) => (value == null ? '-' : value.toFixed(1));
-const pct = (value) => (value == null ? '-' : `${(value * 100).toFixed(0)}%`);
 
-const GROUP_ORDER = ['v1', 'express', 'node-pg', 'pgbench', 'autocannon', 'postgres', 'redis', 'other'];
+const GROUP_ORDER = ['v1', 'v2', 'express', 'node-pg', 'pgbench', 'autocannon', 'postgres', 'redis', 'other'];
 const SHORT = { postgres: 'pg', autocannon: 'ac' };
 // "other" is every process outside the benchmark plus kernel time charged to none (a few
 // hundredths of a core for loopback networking); above this a figure is not trustworthy.
@@ -49,18 +48,26 @@ const outcomeNote = (outcomes) =>
     .join(' ') || 'all placed';
 
 /** The issue's targets against the measured figures, and the ratios they are stated in. */
-function judge({ v1, pgbench, node, settings: s }) {
-  const tps = (shape, clients) => pgbench.find((run) => run.shape === shape && run.clients === clients)?.tps;
-  const single = tps('single statement', s.poolSize);
-  const single64 = tps('single statement', s.connections);
-  const ceiling = Math.max(single, single64);
-  const ratios = { toPoolSize: v1.perSecond / single, to64: v1.perSecond / single64, multiToSingle: tps('multi-statement', s.poolSize) / single };
+function judge({ v1, late, baseline, pgbench, lone, node, settings: s }) {
+  const naive = (clients) => pgbench.find((run) => run.shape === 'naive' && run.clients === clients)?.tps;
+  const ceiling = Math.max(naive(s.naiveClients) ?? 0, naive(s.connections) ?? 0);
+  const ratios = {
+    toNaiveFew: v1.perSecond / naive(s.naiveClients),
+    toNaive64: v1.perSecond / naive(s.connections),
+    toNaiveBest: v1.perSecond / ceiling,
+    lateV1ToExpress: late.v1.perSecond / baseline.perSecond,
+    lateV2ToExpress: late.v2.perSecond / baseline.perSecond,
+  };
+  const fastestLone = [...lone].sort((a, b) => b.perSecond - a.perSecond)[0];
   const targets = [
-    { name: '>= 2,000 purchases/s', met: v1.perSecond >= 2000, actual: rate(v1.perSecond) },
+    { name: 'v1 >= 2,500 purchases/s', met: v1.perSecond >= 2500, actual: rate(v1.perSecond) },
+    { name: 'v1 >= 1.0x the naive ceiling (best client count)', met: ratios.toNaiveBest >= 1, actual: `${ratios.toNaiveBest.toFixed(2)}x` },
     { name: 'p99 < 100 ms', met: v1.latencyMs.p99 < 100, actual: `${ms(v1.latencyMs.p99)} ms` },
-    { name: '>= 80% of the pgbench ceiling (best client count)', met: v1.perSecond >= 0.8 * ceiling, actual: pct(v1.perSecond / ceiling) },
+    { name: 'late buyers v1 >= 0.8 of bare Express', met: ratios.lateV1ToExpress >= 0.8, actual: ratios.lateV1ToExpress.toFixed(2) },
+    { name: 'late buyers v2 >= 0.8 of bare Express', met: ratios.lateV2ToExpress >= 0.8, actual: ratios.lateV2ToExpress.toFixed(2) },
+    { name: 'a lone purchase takes the faster way (v1: single statement)', met: fastestLone?.way === 'single statement', actual: fastestLone?.way ?? '-' },
   ];
-  const consistent = [v1, ...pgbench, ...node].every((run) => run.tally.consistent);
+  const consistent = [v1, late.v1, late.v2, ...pgbench, ...lone, ...(node ?? [])].every((run) => run.tally.consistent);
   return { ratios, targets, consistent };
 }
 
@@ -69,23 +76,31 @@ function heading({ machine, settings: s }) {
   const busy = machine.busyBeforeStartPct;
   return [
     `FlashFast v1 purchase benchmark: ${machine.cpus} cores, Node ${machine.node}, PostgreSQL ${pg.version.split(' ')[0]} ` +
-      `(synchronous_commit=${pg.synchronous_commit}, fsync=${pg.fsync}), pool ${s.poolSize}, ${s.seconds} s after ${s.warmupSeconds} s warm-up`,
+      `(synchronous_commit=${pg.synchronous_commit}, fsync=${pg.fsync}), pool ${s.poolSize}, ${s.seconds} s after ${s.warmupSeconds} s warm-up, ` +
+      'every request its own Idempotency-Key',
     busy == null ? '' : `machine CPU busy before start: ${busy.toFixed(0)}%${busy > 15 ? ' (other work was running)' : ''}`,
     '',
   ].join('\n');
 }
 
 function render(results) {
-  const { v1, baseline, pgbench, node, settings: s } = results;
+  const { v1, late, baseline, pgbench, lone, node, settings: s } = results;
   const rows = [];
   if (v1) {
-    rows.push([`v1 HTTP purchase, ${s.connections} conns`, rate(v1.perSecond), ms(v1.latencyMs.p50), ms(v1.latencyMs.p99), coresCell(v1.cpu), statusNote(v1.non201)]);
+    const batches = v1.batches?.average == null ? '' : `, average batch ${v1.batches.average.toFixed(1)} (${v1.batches.batches} batches)`;
+    rows.push([`v1 HTTP purchase, ${s.connections} conns`, rate(v1.perSecond), ms(v1.latencyMs.p50), ms(v1.latencyMs.p99), coresCell(v1.cpu), `${statusNote(v1.non201)}${batches}`]);
+  }
+  for (const [version, run] of Object.entries(late ?? {})) {
+    rows.push([`${version} late buyers of a sold-out sale (409)`, rate(run.perSecond), ms(run.latencyMs.p50), ms(run.latencyMs.p99), coresCell(run.cpu), statusNote(run.non201).replace('non-201', 'non-409')]);
   }
   if (baseline) {
     rows.push([`bare Express 5 + express.json, ${s.connections} conns`, rate(baseline.perSecond), ms(baseline.latencyMs.p50), ms(baseline.latencyMs.p99), coresCell(baseline.cpu), 'no auth, Redis or SQL']);
   }
   for (const run of pgbench ?? []) {
     rows.push([`pgbench ${run.shape}, ${run.clients} clients`, rate(run.tps), '-', '-', coresCell(run.cpu), `avg ${ms(run.latencyAvgMs)} ms, failed ${run.failed}`]);
+  }
+  for (const run of lone ?? []) {
+    rows.push([`lone purchase, ${run.way}, 1 caller`, rate(run.perSecond), ms(run.latencyMs.p50), ms(run.latencyMs.p99), coresCell(run.cpu), outcomeNote(run.outcomes)]);
   }
   for (const run of node ?? []) {
     rows.push([`node-pg ${run.variant}`, rate(run.perSecond), ms(run.latencyMs.p50), ms(run.latencyMs.p99), coresCell(run.cpu), outcomeNote(run.outcomes)]);
@@ -94,11 +109,12 @@ function render(results) {
   const { ratios, targets } = results;
   if (ratios) {
     lines.push(
-      `v1 / pgbench single @${s.poolSize} (v1's pool size): ${pct(ratios.toPoolSize)}   v1 / pgbench single @${s.connections}: ${pct(ratios.to64)}   ` +
-        `pgbench multi / single @${s.poolSize}: ${pct(ratios.multiToSingle)}`,
+      `v1 / naive ceiling: ${ratios.toNaiveFew.toFixed(2)}x @${s.naiveClients} clients, ${ratios.toNaive64.toFixed(2)}x @${s.connections}   ` +
+        `late buyers / bare Express: v1 ${ratios.lateV1ToExpress.toFixed(2)}, v2 ${ratios.lateV2ToExpress.toFixed(2)}`,
     );
   }
-  const disturbed = [v1, baseline, ...(pgbench ?? []), ...(node ?? [])].filter((run) => run?.cpu?.cores?.other > OTHER_LOAD_LIMIT);
+  const measures = [v1, ...Object.values(late ?? {}), baseline, ...(pgbench ?? []), ...(lone ?? []), ...(node ?? [])];
+  const disturbed = measures.filter((run) => run?.cpu?.cores?.other > OTHER_LOAD_LIMIT);
   if (disturbed.length > 0) {
     lines.push(
       `WARNING: work outside the benchmark used > ${OTHER_LOAD_LIMIT} cores during ${disturbed.length} measure(s) ` +

@@ -35,6 +35,8 @@ function loadSettings() {
     // v1's own default (shared/src/platform/config.ts); the pgbench "same pool" run uses it too.
     poolSize: int('DATABASE_POOL_SIZE', 10),
     connections: int('BENCH_CONNECTIONS', 64),
+    // The naive ceiling's smaller client count (the issue's 8); the larger is BENCH_CONNECTIONS.
+    naiveClients: int('BENCH_NAIVE_CLIENTS', 8),
     warmupSeconds: int('BENCH_WARMUP_SECONDS', 2),
     seconds: int('BENCH_SECONDS', 10),
     baselineSeconds: int('BENCH_BASELINE_SECONDS', 5),

@@ -5,7 +5,7 @@ const { USER_NUMBER_BASE, userUuidSql } = require('./database');
 
 const ROOT = path.resolve(__dirname, '../..');
 /** v1's statement, read from the file production reads (never a copy). */
-const PURCHASE_SQL_FILE = path.join(ROOT, 'shared/src/sales/purchase.sql');
+const PURCHASE_SQL_FILE = path.join(ROOT, 'shared/src/purchases/purchase.sql');
 const MULTI_SQL_FILE = path.join(ROOT, 'bench/sql/purchase-multi.sql');
 
 const stripComments = (sql) =>
@@ -74,4 +74,23 @@ function multiStatementScript(users) {
   ].join('\n');
 }
 
-module.exports = { purchaseSql, multiStatementSql, toPositional, singleStatementScript, multiStatementScript };
+/**
+ * The naive ceiling of one purchase per commit: one guarded UPDATE of the sale's row and one
+ * INSERT of the order, as one statement (one round trip; the lock is held only as long as the
+ * statement and its commit). No quota, no key: less work than any real purchase.
+ */
+function naiveScript(users) {
+  return [
+    pickUser(users),
+    `WITH sold AS (
+  UPDATE flash_sale_events SET available_stock = available_stock - :quantity, sold_quantity = sold_quantity + :quantity
+  WHERE id = :event_id AND available_stock >= :quantity
+  RETURNING id, product_id, sale_price
+)
+INSERT INTO orders (user_id, product_id, event_id, quantity, unit_price, total_price)
+SELECT ${PGBENCH_USER}, product_id, id, :quantity, sale_price, sale_price * :quantity FROM sold;`,
+    '',
+  ].join('\n');
+}
+
+module.exports = { purchaseSql, multiStatementSql, toPositional, singleStatementScript, multiStatementScript, naiveScript };

@@ -28,7 +28,7 @@ export interface ApiServices extends AcceptDeps {
 export function createApiServices(deps: Deps): ApiServices {
   const connection = createQueueConnection(deps.config, 'api-queues', { failFast: true });
   const queues = createPurchaseQueues(deps.config, connection);
-  const stock = new SaleStock(deps.redis, deps.db, deps.config.REDIS_KEY_PREFIX);
+  const stock = new SaleStock(deps.redis, deps.db, deps.config.REDIS_KEY_PREFIX, deps.soldOut);
   const intake = createRequestIntake(deps, queues, stock);
   const queueDepth = new QueueDepth(queues.purchases, deps.config.QUEUE_MAX_DEPTH);
   return {

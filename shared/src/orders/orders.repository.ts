@@ -73,3 +73,16 @@ export async function listOrders(db: Queryable, filter: OrderFilter): Promise<Pa
   );
   return toPage(rows, filter.limit, toOrder);
 }
+
+/** The (user, Idempotency-Key) pairs of a sale's orders, at most `limit`; undefined when there are more. */
+export async function idempotencyKeysOfSale(
+  db: Queryable,
+  eventId: string,
+  limit: number,
+): Promise<{ userId: string; key: string }[] | undefined> {
+  const { rows } = await db.query<{ user_id: string; idempotency_key: string }>(
+    'SELECT user_id, idempotency_key FROM orders WHERE event_id = $1 AND idempotency_key IS NOT NULL LIMIT $2',
+    [eventId, limit + 1],
+  );
+  return rows.length > limit ? undefined : rows.map((row) => ({ userId: row.user_id, key: row.idempotency_key }));
+}

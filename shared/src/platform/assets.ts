@@ -13,3 +13,11 @@ export const assetPath = (...parts: string[]): string => path.join(sourceRoot, .
 export const readAsset = (...parts: string[]): string => readFileSync(assetPath(...parts), 'utf8');
 
 export const docPath = (...parts: string[]): string => path.join(docsRoot, ...parts);
+
+/** The `-- name: <name>` blocks of an SQL file: several statements of one use case kept together. */
+export function readNamedStatements(...parts: string[]): Record<string, string> {
+  const blocks = readAsset(...parts).split(/^-- name: ([\w-]+)\s*$/m);
+  const statements: Record<string, string> = {};
+  for (let i = 1; i < blocks.length; i += 2) statements[blocks[i]!] = blocks[i + 1]!.trim();
+  return statements;
+}

@@ -51,6 +51,9 @@ const configSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: intFromEnv(10_000, 1000),
   HTTP_REQUEST_TIMEOUT_MS: intFromEnv(30_000, 1000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: intFromEnv(65_000, 1000),
+  // Purchases: v1's merged deduction, and the sold-out fast path of every API process (0 = off)
+  PURCHASE_BATCH_MAX: intFromEnv(256, 1),
+  SOLD_OUT_MEMORY_MS: intFromEnv(2_000, 0),
   // v2 queue and worker
   QUEUE_MAX_DEPTH: intFromEnv(100_000, 1),
   WORKER_CONCURRENCY: intFromEnv(256, 1),

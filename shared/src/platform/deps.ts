@@ -7,6 +7,7 @@ import { untilReachable } from './startup';
 import { migrate } from '../db/migrate';
 import { createPasswordHasher, type PasswordHasher } from '../auth/passwords';
 import { startAuthenticator, type Authenticator } from '../auth/authenticator';
+import { SoldOutChannel } from '../purchases/sold-out-channel';
 
 /** Everything a use case or route may need, built once in a main*.ts and passed down explicitly. */
 export interface Deps {
@@ -17,6 +18,8 @@ export interface Deps {
   metrics: Metrics;
   passwords: PasswordHasher;
   auth: Authenticator;
+  /** Sales this process knows refuse every buyer, kept honest through Redis pub/sub. */
+  soldOut: SoldOutChannel;
 }
 
 /**
@@ -64,11 +67,13 @@ export async function createDeps(
     metrics: createMetrics(processName),
     passwords: createPasswordHasher(config.BCRYPT_ROUNDS),
     auth: await startAuthenticator({ config, logger, db, redis }, processName),
+    soldOut: new SoldOutChannel(config, redis, logger, processName),
   };
 }
 
 /** Closes them all; a Redis that is unreachable is disconnected rather than waited for. */
-export async function closeDeps(deps: Pick<Deps, 'db' | 'redis' | 'auth'>): Promise<void> {
+export async function closeDeps(deps: Pick<Deps, 'db' | 'redis' | 'auth'> & Partial<Pick<Deps, 'soldOut'>>): Promise<void> {
+  await deps.soldOut?.close();
   await deps.auth.close();
   await Promise.allSettled([deps.db.end(), closeRedis(deps.redis)]);
 }

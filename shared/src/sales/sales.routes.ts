@@ -51,6 +51,8 @@ export function salesRoutes(deps: Deps, hooks: SaleHooks = {}): Router {
     const { id } = parseInput(idParams, req.params, 'params');
     const event = await updateSale(deps, id, parseInput(updateSaleBody, req.body, 'body'));
     await hooks.afterChange?.(event);
+    // Switched on again, or its window moved: no process may go on refusing it from memory.
+    await deps.soldOut.announce(id);
     res.json({ event });
   });
 

@@ -1,20 +1,41 @@
 import { Router } from 'express';
-import { parsePurchaseRequest, placePurchase, purchaseRateLimit, requireAuth, AppError, type Deps } from '@flashfast/shared';
+import {
+  createPurchaseCombiner,
+  idempotencyKeysOfSale,
+  purchaseOf,
+  purchaseRateLimit,
+  refuseKnownSoldOut,
+  repeatTag,
+  requireAuth,
+  AppError,
+  type Deps,
+  type ReadRepeats,
+} from '@flashfast/shared';
 
-/** POST /flashsale/:eventId/purchase: decided synchronously, the answer is final. */
+// Beyond this many keyed orders a sale is not remembered as sold out (the memory it would take).
+const REPEATS_MAX = 200_000;
+
+/** POST /flashsale/:eventId/purchase: decided synchronously (merged with its concurrent twins), the answer is final. */
 export function purchaseRoutes(deps: Deps): Router {
   const router = Router();
-  router.post('/:eventId/purchase', requireAuth(deps.auth), purchaseRateLimit(deps), async (req, res) => {
-    const input = parsePurchaseRequest(req);
+  const combiner = createPurchaseCombiner(deps);
+  const readRepeats: ReadRepeats = async (eventId) =>
+    (await idempotencyKeysOfSale(deps.db, eventId, REPEATS_MAX))?.map(({ userId, key }) => repeatTag(userId, 0, key));
+
+  router.post('/:eventId/purchase', requireAuth(deps.auth), refuseKnownSoldOut(deps, 'v1'), purchaseRateLimit(deps), async (req, res) => {
+    const input = purchaseOf(req, res);
     const { eventId, userId, quantity } = input;
+    const since = deps.soldOut.sales.hearing(eventId);
+    deps.metrics.purchasesDeciding.inc();
     try {
-      const { order, replayed } = await placePurchase(deps.db, input);
+      const { order, replayed } = await combiner.submit(input).finally(() => deps.metrics.purchasesDeciding.dec());
       deps.metrics.purchases.inc({ version: 'v1', outcome: replayed ? 'replayed' : 'confirmed' });
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');
       req.log.info({ eventId, userId, orderId: order.id, quantity, replayed }, 'purchase confirmed');
       res.status(201).json({ order });
     } catch (error) {
       if (error instanceof AppError) deps.metrics.purchases.inc({ version: 'v1', outcome: error.code });
+      deps.soldOut.learn(since, input, error, readRepeats);
       throw error;
     }
   });

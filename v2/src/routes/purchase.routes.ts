@@ -3,9 +3,10 @@ import { z } from 'zod';
 import {
   notFound,
   parseInput,
-  parsePurchaseRequest,
   principalOf,
+  purchaseOf,
   purchaseRateLimit,
+  refuseKnownSoldOut,
   requireAuth,
   AppError,
   type Deps,
@@ -21,8 +22,13 @@ export function purchaseRoutes(deps: Deps, services: ApiServices): Router {
   const router = Router();
   const authenticated = requireAuth(deps.auth);
 
-  router.post('/:eventId/purchase', authenticated, purchaseRateLimit(deps), async (req, res) => {
-    const input = parsePurchaseRequest(req);
+  // A retry of an admitted request is answered 202 even when the sale is sold out: the fast
+  // path leaves every dedup field the sale's Redis state holds to the full path.
+  const readRepeats = (eventId: string) => services.stock.requestFields(eventId);
+
+  router.post('/:eventId/purchase', authenticated, refuseKnownSoldOut(deps, 'v2'), purchaseRateLimit(deps), async (req, res) => {
+    const input = purchaseOf(req, res);
+    const since = deps.soldOut.sales.hearing(input.eventId);
     try {
       const { requestId, replayed } = await acceptPurchase(services, input);
       deps.metrics.purchases.inc({ version: 'v2', outcome: replayed ? 'replayed' : 'accepted' });
@@ -31,6 +37,7 @@ export function purchaseRoutes(deps: Deps, services: ApiServices): Router {
       res.status(202).location(statusUrl).json({ requestId, status: 'queued', statusUrl });
     } catch (error) {
       if (error instanceof AppError) deps.metrics.purchases.inc({ version: 'v2', outcome: error.code });
+      deps.soldOut.learn(since, input, error, readRepeats);
       throw error;
     }
   });

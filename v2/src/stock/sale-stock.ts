@@ -1,9 +1,11 @@
-import { isPurchaseRefusal, type Db, type PurchaseRefusal, type Redis } from '@flashfast/shared';
+import { isPurchaseRefusal, type Db, type PurchaseRefusal, type Redis, type SoldOutChannel } from '@flashfast/shared';
 import { dedupField, loadedSalesKey, saleKeys, type SaleKeys } from './sale-keys';
 import { readSaleSettings, readSaleSnapshot, type SaleSettings } from './sale-snapshot.repository';
 import { stockScripts, type RunScript } from './stock-scripts';
 
 const KEEP_AFTER_END_MS = 24 * 3600 * 1000;
+// Beyond this many requests a sale is not remembered as sold out (the memory its dedup fields would take).
+const REQUEST_FIELDS_MAX = 200_000;
 
 export type Admission =
   | { kind: 'missing' }
@@ -47,6 +49,8 @@ export class SaleStock {
     private readonly redis: Redis,
     private readonly db: Db,
     private readonly prefix: string,
+    /** Tells every API process that units of a sale may be claimable again (the sold-out fast path). */
+    private readonly soldOut?: Pick<SoldOutChannel, 'announce'>,
   ) {
     this.run = stockScripts(redis);
   }
@@ -80,7 +84,15 @@ export class SaleStock {
   /** Takes an admission back; `field` defaults to the request's own dedup field. */
   async undoAdmission(ref: PurchaseRef, field = dedupField(ref.userId, ref.quantity, ref.idempotencyKey)): Promise<void> {
     const k = this.keys(ref.eventId);
-    await this.run('undoAdmission', [k.pending, k.requests, k.admissions], [ref.userId, ref.quantity, ref.requestId, field]);
+    const undone = await this.run('undoAdmission', [k.pending, k.requests, k.admissions], [ref.userId, ref.quantity, ref.requestId, field]);
+    if (undone === 1) await this.soldOut?.announce(ref.eventId);
+  }
+
+  /** Every dedup field of the sale: what a retry could map to an earlier request; undefined if too many. */
+  async requestFields(eventId: string): Promise<string[] | undefined> {
+    const key = this.keys(eventId).requests;
+    if ((await this.redis.hlen(key)) > REQUEST_FIELDS_MAX) return undefined;
+    return this.redis.hkeys(key);
   }
 
   /** These requests' rows are in PostgreSQL: their admissions are no longer at risk. */
@@ -135,6 +147,8 @@ export class SaleStock {
       case 'DECIDED':
         return { kind: 'decided-before', marker: reply[1]! };
       case 'FAILED':
+        // The request's claim ended without a reservation: its units are claimable again.
+        await this.soldOut?.announce(ref.eventId);
         return { kind: 'failed', code: asRefusal(reply[1]) };
       default:
         return { kind: 'reserved', unitsLeft: Number(reply[1]) };
@@ -144,7 +158,9 @@ export class SaleStock {
   /** Gives back a live reservation's units (only the one named `token`, if given); true when units went back. */
   async release(ref: Pick<PurchaseRef, 'requestId' | 'userId' | 'eventId'>, token = ''): Promise<boolean> {
     const k = this.keys(ref.eventId);
-    return (await this.run('releaseReservation', [k.stock, k.held, k.decided], [ref.requestId, ref.userId, token])) === 1;
+    const released = (await this.run('releaseReservation', [k.stock, k.held, k.decided], [ref.requestId, ref.userId, token])) === 1;
+    if (released) await this.soldOut?.announce(ref.eventId);
+    return released;
   }
 
   /** Forgets a request's decision so that it can be decided again (replay from the dead-letter queue). */
@@ -209,7 +225,7 @@ export class SaleStock {
     const k = this.keys(eventId);
     const expireAt = Number(s.end_ms) + KEEP_AFTER_END_MS;
     await this.redis.sadd(loadedSalesKey(this.prefix), eventId);
-    return (await this.run('loadSale', [k.meta, k.stock, k.held, k.pending, k.requests, k.decided, k.admissions], [
+    const loaded = (await this.run('loadSale', [k.meta, k.stock, k.held, k.pending, k.requests, k.decided, k.admissions], [
       s.is_active ? 1 : 0,
       s.start_ms,
       s.end_ms,
@@ -217,5 +233,8 @@ export class SaleStock {
       expireAt,
       snapshot,
     ])) as string;
+    // New settings or rebuilt counters: what any process learned of this sale may be out of date.
+    await this.soldOut?.announce(eventId);
+    return loaded;
   }
 }

@@ -29,7 +29,7 @@ export function startPurchaseWorker(deps: Deps): PurchaseWorker {
     deps,
     queues,
     retry,
-    stock: new SaleStock(deps.redis, deps.db, deps.config.REDIS_KEY_PREFIX),
+    stock: new SaleStock(deps.redis, deps.db, deps.config.REDIS_KEY_PREFIX, deps.soldOut),
     writer: createOrderWriter(deps),
     // Pushes to buyers are fire-and-forget: one lost while Redis is down must not crash the worker.
     notifier: createEmitterNotifier(deps, publishSafely(deps.redis)),

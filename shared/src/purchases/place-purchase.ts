@@ -4,7 +4,7 @@ import { isUniqueViolation, type Queryable } from '../platform/db';
 import { purchaseRefused, type PurchaseRefusal } from './purchase-refusals';
 import { findOrderByIdempotencyKey, toOrder, type Order, type OrderRow } from '../orders/orders.repository';
 
-export const PURCHASE_SQL = readAsset('sales', 'purchase.sql');
+export const PURCHASE_SQL = readAsset('purchases', 'purchase.sql');
 
 export interface PurchaseInput {
   eventId: string;

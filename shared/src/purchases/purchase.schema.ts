@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_PER_USER_LIMIT } from './sale.schema';
+import { MAX_PER_USER_LIMIT } from '../sales/sale.schema';
 
 // Quantities above the sale's maxPerUser are valid input and refused with LIMIT_EXCEEDED.
 export const purchaseBody = z.strictObject({

@@ -1,0 +1,84 @@
+import { repeatTag, SoldOutSales } from './sold-out-sales';
+
+const sale = 'sale-1';
+const asked = (quantity = 1, userId = 'u1', idempotencyKey?: string) => ({ eventId: sale, userId, quantity, idempotencyKey });
+const none = new Set<string>();
+
+function listening(memoryMs = 1_000) {
+  let now = 0;
+  const sales = new SoldOutSales(memoryMs, () => now);
+  sales.setListening(true);
+  return { sales, advance: (ms: number) => (now += ms) };
+}
+
+describe('SoldOutSales (the sold-out fast path memory)', () => {
+  it('after a refusal it refuses the same quantities, and larger ones once seen, but never a smaller one', () => {
+    const { sales } = listening();
+    sales.know(sale, sales.hearing(sale), 'SOLD_OUT', 2, none);
+    expect(sales.refusalFor(asked(2))).toBe('SOLD_OUT');
+    expect(sales.refusalFor(asked(1))).toBeUndefined(); // one unit may still be left
+    expect(sales.refusalFor(asked(3))).toBeUndefined(); // might be LIMIT_EXCEEDED instead
+    expect(sales.lesson(sale, sales.hearing(sale), 'SOLD_OUT', 3)).toBe('widened');
+    expect(sales.refusalFor(asked(3))).toBe('SOLD_OUT');
+    expect(sales.lesson(sale, sales.hearing(sale), 'SOLD_OUT', 1)).toBe('needs-repeats');
+  });
+
+  it('an ended or switched-off sale refuses every quantity', () => {
+    const { sales } = listening();
+    sales.know(sale, sales.hearing(sale), 'SALE_ENDED', 1, none);
+    expect(sales.refusalFor(asked(7))).toBe('SALE_ENDED');
+  });
+
+  it('leaves repeats of earlier purchases to the full path (their answer is a replay, not a refusal)', () => {
+    const { sales } = listening();
+    sales.know(sale, sales.hearing(sale), 'SOLD_OUT', 1, new Set([repeatTag('u1', 1, 'key-1'), repeatTag('u2', 1)]));
+    expect(sales.refusalFor(asked(1, 'u1', 'key-1'))).toBeUndefined();
+    expect(sales.refusalFor(asked(1, 'u1', 'key-2'))).toBe('SOLD_OUT');
+    expect(sales.refusalFor(asked(1, 'u2'))).toBeUndefined();
+    expect(sales.refusalFor(asked(1, 'u3'))).toBe('SOLD_OUT');
+  });
+
+  it('forgets a sale when told, and ignores a lesson from a decision that began before it was told', () => {
+    const { sales } = listening();
+    const before = sales.hearing(sale);
+    sales.know(sale, before, 'SOLD_OUT', 1, none);
+    sales.forget(sale);
+    expect(sales.refusalFor(asked())).toBeUndefined();
+    sales.know(sale, before, 'SOLD_OUT', 1, none);
+    expect(sales.refusalFor(asked())).toBeUndefined();
+    expect(sales.lesson(sale, before, 'SOLD_OUT', 1)).toBe('none');
+    sales.know(sale, sales.hearing(sale), 'SOLD_OUT', 1, none);
+    expect(sales.refusalFor(asked())).toBe('SOLD_OUT');
+  });
+
+  it('learns nothing while it cannot hear announcements, and forgets everything when it stops hearing them', () => {
+    const sales = new SoldOutSales(1_000);
+    sales.know(sale, sales.hearing(sale), 'SOLD_OUT', 1, none);
+    expect(sales.refusalFor(asked())).toBeUndefined();
+    sales.setListening(true);
+    const since = sales.hearing(sale);
+    sales.know(sale, since, 'SOLD_OUT', 1, none);
+    expect(sales.refusalFor(asked())).toBe('SOLD_OUT');
+    sales.setListening(false);
+    expect(sales.refusalFor(asked())).toBeUndefined();
+    sales.setListening(true);
+    // A lesson from before the drop is stale: an announcement may have been missed meanwhile.
+    sales.know(sale, since, 'SOLD_OUT', 1, none);
+    expect(sales.refusalFor(asked())).toBeUndefined();
+  });
+
+  it('what it learned expires after its memory time, in case an announcement was lost', () => {
+    const { sales, advance } = listening(2_000);
+    sales.know(sale, sales.hearing(sale), 'SALE_INACTIVE', 1, none);
+    advance(1_999);
+    expect(sales.refusalFor(asked())).toBe('SALE_INACTIVE');
+    advance(1);
+    expect(sales.refusalFor(asked())).toBeUndefined();
+  });
+
+  it('a memory time of 0 turns the fast path off', () => {
+    const { sales } = listening(0);
+    sales.know(sale, sales.hearing(sale), 'SOLD_OUT', 1, none);
+    expect(sales.refusalFor(asked())).toBeUndefined();
+  });
+});
