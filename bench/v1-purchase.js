@@ -15,6 +15,7 @@ const { runPgbench } = require('./lib/pgbench');
 const { naiveScript, singleStatementScript, multiStatementScript } = require('./lib/statements');
 const { loneWays, nodeVariants, runLonePurchases, runNodeVariant } = require('./lib/node-pg');
 const { batchSizes } = require('./lib/server-metrics');
+const { announcementDelay } = require('./lib/announcement-delay');
 const { busyBeforeStart, cpuMeter } = require('./lib/machine');
 const { deleteKeys } = require('../loadtest/lib/local-stack');
 const { judge, render, writeResults } = require('./lib/report');
@@ -118,66 +119,86 @@ const load = (buyers, extra) => ({
   ...extra,
 });
 
-async function measureSpike({ v1, events, buyers }) {
+async function measureSpike(v1, eventId, buyers) {
   await db.checkpoint(settings.databaseUrl);
   let before;
   const run = await purchaseSpike(
-    load(buyers, { url: v1.url, path: `/flashsale/${events.v1}/purchase`, server: { pid: v1.child.pid, name: 'v1' }, onStart: () => (before = batchSizes(v1.url)) }),
+    load(buyers, { url: v1.url, path: `/flashsale/${eventId}/purchase`, server: { pid: v1.child.pid, name: 'v1' }, onStart: () => (before = batchSizes(v1.url)) }),
   );
   run.batches = await batchSizes(v1.url, await before);
-  run.everyRequestADifferentBuyer = buyers.issued <= settings.users;
-  // Sold counts the warm-up and the requests in flight when autocannon stopped, too.
-  run.tally = await tally(events.v1);
   log(`v1: ${run.perSecond.toFixed(0)} purchases/s, p50 ${run.latencyMs.p50?.toFixed(1)} ms, p99 ${run.latencyMs.p99?.toFixed(1)} ms, average batch ${run.batches.average?.toFixed(1)}`);
   return run;
 }
 
-/** Late buyers of a sold-out sale: every answer must be 409 SOLD_OUT, and nothing may change. */
+/** Late buyers of a sold-out sale: every answer must be 409 SOLD_OUT. */
 async function measureLateBuyers(server, prefix, eventId, buyers) {
   const run = await purchaseSpike(load(buyers, { url: server.url, path: `${prefix}/flashsale/${eventId}/purchase`, server: { pid: server.child.pid, name: server.name }, expect: 409 }));
-  const row = await db.saleTally(settings.databaseUrl, eventId);
-  run.tally = { ...row, consistent: row.balanced && row.orders === 0 && row.quota_units === 0 };
   log(`${server.name} late buyers: ${run.perSecond.toFixed(0)} refusals/s, p99 ${run.latencyMs.p99?.toFixed(1)} ms`);
   return run;
 }
 
-async function measureHttp(prepared) {
-  const { v1, env, events, buyers } = prepared;
-  const spike = await measureSpike(prepared);
-  const late = { v1: await measureLateBuyers(v1, '', events['sold-out-v1'], buyers) };
-  await stopServer(v1);
-  const v2 = await startServer('v2', path.join(ROOT, 'v2/dist/main-api.js'), env);
-  late.v2 = await measureLateBuyers(v2, '/api', events['sold-out-v2'], buyers);
-  await stopServer(v2);
-  const express = await startServer('express', path.join(__dirname, 'lib/express-baseline.js'), { PATH: process.env.PATH, NODE_ENV: 'production' });
-  const baseline = await purchaseSpike(load(buyers, { url: express.url, warmupSeconds: 1, seconds: settings.baselineSeconds, path: `/flashsale/${events.v1}/purchase`, server: { pid: express.child.pid, name: 'express' } }));
-  await stopServer(express);
-  log(`bare Express: ${baseline.perSecond.toFixed(0)} responses/s`);
-  return { v1: spike, late, baseline };
-}
-
-async function measurePgbench(events) {
+async function measureNaive(clients, eventId) {
   const s = settings;
-  const runs = [];
-  const plan = [['naive', s.naiveClients, 'naive-few'], ['naive', s.connections, 'naive-64']];
-  if (SHAPES) {
-    plan.push(['single statement', s.poolSize, 'pgbench-single-pool'], ['single statement', s.connections, 'pgbench-single-64']);
-    plan.push(['multi-statement', s.poolSize, 'pgbench-multi-pool'], ['multi-statement', s.connections, 'pgbench-multi-64']);
-  }
-  const scripts = { naive: naiveScript(s.users), 'single statement': singleStatementScript(s.users), 'multi-statement': multiStatementScript(s.users) };
-  for (const [shape, clients, phase] of plan) {
-    const variables = { event_id: events[phase], quantity: 1 };
-    const run = await metered(() => runPgbench({ pgbench: s.pgbench, databaseUrl: s.databaseUrl, script: scripts[shape], clients, seconds: s.pgbenchSeconds, variables }));
-    const row = await db.saleTally(s.databaseUrl, events[phase]);
-    // The naive script keeps no quotas: units sold and orders must agree.
-    const consistent = row.balanced && row.sold === row.orders && (shape === 'naive' || row.sold === row.quota_units);
-    runs.push({ shape, ...run, tally: { ...row, consistent } });
-    log(`pgbench ${shape} @${clients}: ${run.tps?.toFixed(0)} TPS`);
-  }
-  return runs;
+  const variables = { event_id: eventId, quantity: 1 };
+  const run = await metered(() => runPgbench({ pgbench: s.pgbench, databaseUrl: s.databaseUrl, script: naiveScript(s.users), clients, seconds: s.pgbenchSeconds, variables }));
+  log(`pgbench naive @${clients}: ${run.tps?.toFixed(0)} TPS`);
+  return { ...run, perSecond: run.tps, durationSeconds: s.pgbenchSeconds };
 }
 
-async function measureNode(events) {
+/**
+ * One round: the v1 spike next to the naive ceiling, then the late buyers of v1 and v2 next to
+ * bare Express, every server already running, so that each ratio compares measures seconds apart.
+ */
+async function measureRound(servers, events, buyers) {
+  const round = {};
+  round.v1 = await measureSpike(servers.v1, events.v1, buyers);
+  round['naive-few'] = await measureNaive(settings.naiveClients, events['naive-few']);
+  round['naive-64'] = await measureNaive(settings.connections, events['naive-64']);
+  const express = { pid: servers.express.child.pid, name: 'express' };
+  round.express = await purchaseSpike(load(buyers, { url: servers.express.url, path: `/flashsale/${events.v1}/purchase`, server: express }));
+  log(`bare Express: ${round.express.perSecond.toFixed(0)} responses/s`);
+  round['late-v1'] = await measureLateBuyers(servers.v1, '', events['sold-out-v1'], buyers);
+  round['late-v2'] = await measureLateBuyers(servers.v2, '/api', events['sold-out-v2'], buyers);
+  return round;
+}
+
+/** The naive script keeps no quotas: units sold and orders must agree. */
+async function naiveTally(eventId) {
+  const row = await db.saleTally(settings.databaseUrl, eventId);
+  return { ...row, consistent: row.balanced && row.sold === row.orders };
+}
+
+/** A sold-out sale's late buyers bought nothing. */
+async function lateTally(eventId) {
+  const row = await db.saleTally(settings.databaseUrl, eventId);
+  return { ...row, consistent: row.balanced && row.orders === 0 && row.quota_units === 0 };
+}
+
+async function measureRounds({ v1, env, events, buyers }) {
+  const servers = {
+    v1,
+    v2: await startServer('v2', path.join(ROOT, 'v2/dist/main-api.js'), env),
+    express: await startServer('express', path.join(__dirname, 'lib/express-baseline.js'), { PATH: process.env.PATH, NODE_ENV: 'production' }),
+  };
+  const rounds = [];
+  for (let i = 1; i <= settings.rounds; i += 1) {
+    log(`round ${i} of ${settings.rounds}`);
+    rounds.push(await measureRound(servers, events, buyers));
+  }
+  for (const server of Object.values(servers)) await stopServer(server);
+  // Sold counts the warm-ups and the requests in flight when autocannon stopped, too.
+  const tallies = {
+    v1: await tally(events.v1),
+    'naive-few': await naiveTally(events['naive-few']),
+    'naive-64': await naiveTally(events['naive-64']),
+    'late-v1': await lateTally(events['sold-out-v1']),
+    'late-v2': await lateTally(events['sold-out-v2']),
+  };
+  return { rounds, tallies, everyPurchaseADifferentBuyer: buyers.issued <= settings.users };
+}
+
+/** A lone purchase, one caller: v1's single statement against the batch's transaction of one. */
+async function measureLone(events) {
   const s = settings;
   const randomUser = () => db.userId(randomInt(1, s.users + 1));
   const lone = [];
@@ -187,14 +208,33 @@ async function measureNode(events) {
     lone.push({ way, ...run, tally: await tally(eventId) });
     log(`lone purchase, ${way}: ${run.perSecond.toFixed(0)}/s, p50 ${run.latencyMs.p50?.toFixed(2)} ms`);
   }
-  const shapes = [];
-  for (const [i, [name, variant]] of (SHAPES ? Object.entries(nodeVariants()) : []).entries()) {
+  return lone;
+}
+
+/** BENCH_V1_SHAPES=1: the earlier comparison of statement shapes, which chose v1's single statement. */
+async function measureShapes(events) {
+  const s = settings;
+  const randomUser = () => db.userId(randomInt(1, s.users + 1));
+  const pgbench = [];
+  const scripts = { 'single statement': singleStatementScript(s.users), 'multi-statement': multiStatementScript(s.users) };
+  for (const [shape, clients, phase] of [
+    ['single statement', s.poolSize, 'pgbench-single-pool'],
+    ['single statement', s.connections, 'pgbench-single-64'],
+    ['multi-statement', s.poolSize, 'pgbench-multi-pool'],
+    ['multi-statement', s.connections, 'pgbench-multi-64'],
+  ]) {
+    const variables = { event_id: events[phase], quantity: 1 };
+    const run = await metered(() => runPgbench({ pgbench: s.pgbench, databaseUrl: s.databaseUrl, script: scripts[shape], clients, seconds: s.pgbenchSeconds, variables }));
+    pgbench.push({ shape, ...run, tally: await tally(events[phase]) });
+  }
+  const node = [];
+  for (const [i, [name, variant]] of Object.entries(nodeVariants()).entries()) {
     const eventId = events[`node-${i}`];
     const options = { databaseUrl: s.databaseUrl, poolSize: s.poolSize, concurrency: s.connections, seconds: s.nodeSeconds };
     const run = await metered(() => runNodeVariant({ ...options, variant, eventId, randomUser }));
-    shapes.push({ variant: `${name}, ${s.connections} callers, pool ${s.poolSize}`, ...run, tally: await tally(eventId) });
+    node.push({ variant: `${name}, ${s.connections} callers, pool ${s.poolSize}`, ...run, tally: await tally(eventId) });
   }
-  return { lone, shapes };
+  return { pgbench, node };
 }
 
 async function main() {
@@ -203,10 +243,12 @@ async function main() {
   if (SHAPES) phases.push('pgbench-single-pool', 'pgbench-single-64', 'pgbench-multi-pool', 'pgbench-multi-64', ...Object.keys(nodeVariants()).map((_, i) => `node-${i}`));
   const prepared = await prepare(phases, ['sold-out-v1', 'sold-out-v2']);
   const machine = { cpus: os.availableParallelism(), node: process.version, busyBeforeStartPct: busy, postgres: await db.serverFacts(settings.databaseUrl) };
-  const http = await measureHttp(prepared);
-  const pgbench = await measurePgbench(prepared.events);
-  const { lone, shapes } = await measureNode(prepared.events);
-  const results = { startedAt: new Date(startedAt).toISOString(), settings, machine, ...http, pgbench, lone, node: shapes };
+  const measured = await measureRounds(prepared);
+  const lone = await measureLone(prepared.events);
+  const announcements = await announcementDelay({ redisUrl: settings.redisUrl, prefix: redisPrefix });
+  log(`sold-out announcements: p50 ${announcements.p50.toFixed(2)} ms, p99 ${announcements.p99.toFixed(2)} ms, max ${announcements.max.toFixed(2)} ms`);
+  const shapes = SHAPES ? await measureShapes(prepared.events) : undefined;
+  const results = { startedAt: new Date(startedAt).toISOString(), settings, machine, ...measured, lone, announcements, shapes };
   return { ...results, ...judge(results) };
 }
 

@@ -9,6 +9,18 @@ const number = (output, pattern) => {
   return match ? Number(match[1]) : null;
 };
 
+/** On a shared server other clients may hold every connection for a moment: wait and try again (3 times). */
+async function runWithRoom(run) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= 3 || !/too many clients/.test(error.message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 2000 * attempt));
+    }
+  }
+}
+
 /** Runs `script` with -M prepared (parse and plan once per connection) and returns its figures. */
 async function runPgbench({ pgbench, databaseUrl, script, clients, seconds, variables }) {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flashfast-pgbench-'));
@@ -19,12 +31,14 @@ async function runPgbench({ pgbench, databaseUrl, script, clients, seconds, vari
     const args = ['-n', '-M', 'prepared', '-c', clients, '-j', threads, '-T', seconds, '-f', file];
     for (const [name, value] of Object.entries(variables)) args.push('-D', `${name}=${value}`);
     args.push(databaseUrl);
-    const output = await new Promise((resolve, reject) => {
-      execFile(pgbench, args.map(String), { timeout: (seconds + 30) * 1000 }, (error, stdout, stderr) => {
-        if (error) reject(new Error(`pgbench failed (${error.code ?? error.signal}): ${stderr || stdout}`));
-        else resolve(`${stdout}\n${stderr}`);
-      });
-    });
+    const output = await runWithRoom(() =>
+      new Promise((resolve, reject) => {
+        execFile(pgbench, args.map(String), { timeout: (seconds + 30) * 1000 }, (error, stdout, stderr) => {
+          if (error) reject(new Error(`pgbench failed (${error.code ?? error.signal}): ${stderr || stdout}`));
+          else resolve(`${stdout}\n${stderr}`);
+        });
+      }),
+    );
     return {
       clients,
       threads,

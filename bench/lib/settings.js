@@ -39,6 +39,8 @@ function loadSettings() {
     naiveClients: int('BENCH_NAIVE_CLIENTS', 8),
     warmupSeconds: int('BENCH_WARMUP_SECONDS', 2),
     seconds: int('BENCH_SECONDS', 10),
+    // bench:v1 runs every measure once per round and takes ratios within a round.
+    rounds: int('BENCH_ROUNDS', 3),
     baselineSeconds: int('BENCH_BASELINE_SECONDS', 5),
     pgbenchSeconds: int('BENCH_PGBENCH_SECONDS', 8),
     nodeSeconds: int('BENCH_NODE_SECONDS', 5),
