@@ -1,4 +1,4 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { AppError, type ErrorCode } from '../platform/app-error';
 import { isDependencyFailure } from '../platform/dependency-failures';
 
@@ -69,14 +69,17 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
   if (!appError) {
     req.log.error({ err: error }, 'unhandled error');
   }
-  const known = appError ?? new AppError('INTERNAL', 'internal error');
-  const status = statusOf(known.code);
-  if (known.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(known.retryAfterSeconds));
-  if (res.headersSent) return;
-  res.status(status).json({
-    error: { code: known.code, message: known.message, ...(known.details === undefined ? {} : { details: known.details }) },
-  });
+  sendError(res, appError ?? new AppError('INTERNAL', 'internal error'));
 };
+
+/** The one way an AppError becomes an HTTP answer: status from the table, `{error: {code, message, details?}}`. */
+export function sendError(res: Response, error: AppError): void {
+  if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  if (res.headersSent) return;
+  res.status(statusOf(error.code)).json({
+    error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
+  });
+}
 
 export const notFoundHandler: RequestHandler = (req) => {
   throw new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`);

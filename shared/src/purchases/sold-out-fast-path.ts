@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { AppError } from '../platform/app-error';
 import type { Deps } from '../platform/deps';
+import { sendError } from '../http/error-handler';
 import type { PurchaseInput } from './place-purchase';
 import { purchaseRefused } from './purchase-refusals';
 import { parsePurchaseRequest } from './purchase-request';
@@ -41,6 +42,8 @@ export function refuseKnownSoldOut(deps: Pick<Deps, 'soldOut' | 'metrics'>, vers
     }
     deps.metrics.purchases.inc({ version, outcome: refusal });
     deps.metrics.refusedInProcess.inc({ version, outcome: refusal });
-    next(REFUSALS[refusal]);
+    // Answered here rather than thrown: the same answer the error handler would write, without
+    // the walk through the remaining middleware to reach it.
+    sendError(res, REFUSALS[refusal]);
   };
 }

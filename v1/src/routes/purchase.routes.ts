@@ -31,7 +31,8 @@ export function purchaseRoutes(deps: Deps): Router {
       const { order, replayed } = await combiner.submit(input).finally(() => deps.metrics.purchasesDeciding.dec());
       deps.metrics.purchases.inc({ version: 'v1', outcome: replayed ? 'replayed' : 'confirmed' });
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');
-      req.log.info({ eventId, userId, orderId: order.id, quantity, replayed }, 'purchase confirmed');
+      // The request's child logger is made on first use: not at all when info is off.
+      if (deps.logger.isLevelEnabled('info')) req.log.info({ eventId, userId, orderId: order.id, quantity, replayed }, 'purchase confirmed');
       res.status(201).json({ order });
     } catch (error) {
       if (error instanceof AppError) deps.metrics.purchases.inc({ version: 'v1', outcome: error.code });
