@@ -12,9 +12,10 @@ const db = require('./lib/database');
 const { freePort, startNode, waitReady, stop, instrumentationEnv } = require('./lib/processes');
 const { purchaseSpike } = require('./lib/http-load');
 const { runPgbench } = require('./lib/pgbench');
-const { naiveScript, singleStatementScript, multiStatementScript } = require('./lib/statements');
-const { loneWays, nodeVariants, runLonePurchases, runNodeVariant } = require('./lib/node-pg');
-const { batchSizes } = require('./lib/server-metrics');
+const { naiveScript } = require('./lib/statements');
+const { loneWays, runLonePurchases } = require('./lib/node-pg');
+const { measureShapes, shapePhases } = require('./lib/statement-shapes');
+const { batchSizes, refusedInProcess } = require('./lib/server-metrics');
 const { announcementDelay } = require('./lib/announcement-delay');
 const { busyBeforeStart, cpuMeter } = require('./lib/machine');
 const { deleteKeys } = require('../loadtest/lib/local-stack');
@@ -132,8 +133,13 @@ async function measureSpike(v1, eventId, buyers) {
 
 /** Late buyers of a sold-out sale: every answer must be 409 SOLD_OUT. */
 async function measureLateBuyers(server, prefix, eventId, buyers) {
-  const run = await purchaseSpike(load(buyers, { url: server.url, path: `${prefix}/flashsale/${eventId}/purchase`, server: { pid: server.child.pid, name: server.name }, expect: 409 }));
-  log(`${server.name} late buyers: ${run.perSecond.toFixed(0)} refusals/s, p99 ${run.latencyMs.p99?.toFixed(1)} ms`);
+  let before;
+  const run = await purchaseSpike(
+    load(buyers, { url: server.url, path: `${prefix}/flashsale/${eventId}/purchase`, server: { pid: server.child.pid, name: server.name }, expect: 409, onStart: () => (before = refusedInProcess(server.url)) }),
+  );
+  // Answers counted by autocannon may include a few that the server answered after it stopped counting.
+  run.fromMemory = Math.min(1, (await refusedInProcess(server.url, await before)) / run.responses);
+  log(`${server.name} late buyers: ${run.perSecond.toFixed(0)} refusals/s, p99 ${run.latencyMs.p99?.toFixed(1)} ms, ${(100 * run.fromMemory).toFixed(1)}% from memory`);
   return run;
 }
 
@@ -211,43 +217,17 @@ async function measureLone(events) {
   return lone;
 }
 
-/** BENCH_V1_SHAPES=1: the earlier comparison of statement shapes, which chose v1's single statement. */
-async function measureShapes(events) {
-  const s = settings;
-  const randomUser = () => db.userId(randomInt(1, s.users + 1));
-  const pgbench = [];
-  const scripts = { 'single statement': singleStatementScript(s.users), 'multi-statement': multiStatementScript(s.users) };
-  for (const [shape, clients, phase] of [
-    ['single statement', s.poolSize, 'pgbench-single-pool'],
-    ['single statement', s.connections, 'pgbench-single-64'],
-    ['multi-statement', s.poolSize, 'pgbench-multi-pool'],
-    ['multi-statement', s.connections, 'pgbench-multi-64'],
-  ]) {
-    const variables = { event_id: events[phase], quantity: 1 };
-    const run = await metered(() => runPgbench({ pgbench: s.pgbench, databaseUrl: s.databaseUrl, script: scripts[shape], clients, seconds: s.pgbenchSeconds, variables }));
-    pgbench.push({ shape, ...run, tally: await tally(events[phase]) });
-  }
-  const node = [];
-  for (const [i, [name, variant]] of Object.entries(nodeVariants()).entries()) {
-    const eventId = events[`node-${i}`];
-    const options = { databaseUrl: s.databaseUrl, poolSize: s.poolSize, concurrency: s.connections, seconds: s.nodeSeconds };
-    const run = await metered(() => runNodeVariant({ ...options, variant, eventId, randomUser }));
-    node.push({ variant: `${name}, ${s.connections} callers, pool ${s.poolSize}`, ...run, tally: await tally(eventId) });
-  }
-  return { pgbench, node };
-}
-
 async function main() {
   const busy = await busyBeforeStart();
   const phases = ['v1', 'naive-few', 'naive-64', ...Object.keys(loneWays).map((way) => `lone-${way}`)];
-  if (SHAPES) phases.push('pgbench-single-pool', 'pgbench-single-64', 'pgbench-multi-pool', 'pgbench-multi-64', ...Object.keys(nodeVariants()).map((_, i) => `node-${i}`));
+  if (SHAPES) phases.push(...shapePhases());
   const prepared = await prepare(phases, ['sold-out-v1', 'sold-out-v2']);
   const machine = { cpus: os.availableParallelism(), node: process.version, busyBeforeStartPct: busy, postgres: await db.serverFacts(settings.databaseUrl) };
   const measured = await measureRounds(prepared);
   const lone = await measureLone(prepared.events);
   const announcements = await announcementDelay({ redisUrl: settings.redisUrl, prefix: redisPrefix });
   log(`sold-out announcements: p50 ${announcements.p50.toFixed(2)} ms, p99 ${announcements.p99.toFixed(2)} ms, max ${announcements.max.toFixed(2)} ms`);
-  const shapes = SHAPES ? await measureShapes(prepared.events) : undefined;
+  const shapes = SHAPES ? await measureShapes({ settings, events: prepared.events, metered, tally }) : undefined;
   const results = { startedAt: new Date(startedAt).toISOString(), settings, machine, ...measured, lone, announcements, shapes };
   return { ...results, ...judge(results) };
 }

@@ -2,7 +2,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { ratioOverRounds, summariseMeasure } = require('./rounds');
+const { median, ratioOverRounds, summariseMeasure } = require('./rounds');
 
 const RESULTS_DIR = path.resolve(__dirname, '../results');
 
@@ -120,7 +120,10 @@ function render(results) {
   for (const [key, title] of Object.entries(MEASURES)) {
     const m = summary[key];
     let note = key.startsWith('naive') ? 'one guarded UPDATE + one INSERT per commit' : statusNote(m.non201);
-    if (key.startsWith('late')) note = note.replace('non-201', 'non-409');
+    if (key.startsWith('late')) {
+      const share = median(results.rounds.map((round) => round[key].fromMemory));
+      note = `${note.replace('non-201', 'non-409')}, ${share == null ? '-' : (100 * share).toFixed(1)}% from memory`;
+    }
     if (key === 'v1' && m.averageBatch != null) note += `, average batch ${m.averageBatch.toFixed(1)}`;
     if (key === 'express') note = 'no auth, Redis or SQL';
     const p99 = m.latencyMs.p99 == null ? '-' : `${ms(m.latencyMs.p99)} (${ms(m.latencyMs.p99Max)})`;
