@@ -10,7 +10,7 @@ const { freePort, startNode, waitReady, stop: stopChild } = require('../../bench
 const ROOT = path.resolve(__dirname, '../..');
 const SCRIPTS = { v1: 'v1/dist/main.js', v2: 'v2/dist/main-api.js', worker: 'v2/dist/main-worker.js' };
 // Settings of the caller's environment that a local stack passes on (tuning, not addresses).
-const PASSED_ON = /^(PATH|HOME|NODE_OPTIONS|DATABASE_POOL_SIZE|WORKER_CONCURRENCY|WRITE_BATCH_MAX|ACCEPT_BATCH_MAX|QUEUE_MAX_DEPTH|PURCHASE_ATTEMPTS|BCRYPT_ROUNDS|RATE_LIMIT_.*|RECONCILE_.*|STOCK_EMIT_INTERVAL_MS|UV_THREADPOOL_SIZE)$/;
+const PASSED_ON = /^(PATH|HOME|NODE_OPTIONS|DATABASE_POOL_SIZE|WORKER_CONCURRENCY|WRITE_BATCH_MAX|ACCEPT_BATCH_MAX|PURCHASE_BATCH_MAX|SOLD_OUT_MEMORY_MS|QUEUE_MAX_DEPTH|PURCHASE_ATTEMPTS|BCRYPT_ROUNDS|RATE_LIMIT_.*|RECONCILE_.*|STOCK_EMIT_INTERVAL_MS|UV_THREADPOOL_SIZE)$/;
 
 /** Starts the stack; resolves to its addresses, secrets and `stop()`. */
 async function startLocalStack({ runId, pgAdminUrl, redisUrl, log = () => undefined }) {
