@@ -41,7 +41,6 @@ function loadSettings() {
     seconds: int('BENCH_SECONDS', 10),
     // bench:v1 runs every measure once per round and takes ratios within a round.
     rounds: int('BENCH_ROUNDS', 3),
-    baselineSeconds: int('BENCH_BASELINE_SECONDS', 5),
     pgbenchSeconds: int('BENCH_PGBENCH_SECONDS', 8),
     nodeSeconds: int('BENCH_NODE_SECONDS', 5),
     users: int('BENCH_USERS', 50_000),

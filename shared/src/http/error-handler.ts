@@ -72,13 +72,18 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
   sendError(res, appError ?? new AppError('INTERNAL', 'internal error'));
 };
 
-/** The one way an AppError becomes an HTTP answer: status from the table, `{error: {code, message, details?}}`. */
+/**
+ * The one way an AppError becomes an HTTP answer: status from the table, `{error: {code, message,
+ * details?}}` as JSON. Written directly: an error needs no ETag, and the sold-out fast path writes
+ * thousands of these a second.
+ */
 export function sendError(res: Response, error: AppError): void {
   if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   if (res.headersSent) return;
-  res.status(statusOf(error.code)).json({
-    error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
-  });
+  const body = { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } };
+  res.statusCode = statusOf(error.code);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
 }
 
 export const notFoundHandler: RequestHandler = (req) => {

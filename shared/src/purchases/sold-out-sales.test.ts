@@ -67,12 +67,34 @@ describe('SoldOutSales (the sold-out fast path memory)', () => {
     expect(sales.refusalFor(asked())).toBeUndefined();
   });
 
-  it('what it learned expires after its memory time, in case an announcement was lost', () => {
+  it('after its memory time one purchase checks again while the others are still refused; its refusal renews the memory', () => {
     const { sales, advance } = listening(2_000);
     sales.know(sale, sales.hearing(sale), 'SALE_INACTIVE', 1, none);
     advance(1_999);
     expect(sales.refusalFor(asked())).toBe('SALE_INACTIVE');
     advance(1);
+    const since = sales.hearing(sale);
+    expect(sales.refusalFor(asked())).toBeUndefined(); // the one that checks again
+    expect(sales.refusalFor(asked())).toBe('SALE_INACTIVE');
+    expect(sales.lesson(sale, since, 'SALE_INACTIVE', 1)).toBe('needs-repeats');
+    sales.know(sale, since, 'SALE_INACTIVE', 1, none);
+    advance(1_999);
+    expect(sales.refusalFor(asked())).toBe('SALE_INACTIVE');
+  });
+
+  it('an expired memory whose check never answers is dropped after a second; a sale that sold again is forgotten', () => {
+    const { sales, advance } = listening(2_000);
+    sales.know(sale, sales.hearing(sale), 'SOLD_OUT', 1, none);
+    advance(2_000);
+    expect(sales.refusalFor(asked())).toBeUndefined();
+    advance(999);
+    expect(sales.refusalFor(asked())).toBe('SOLD_OUT');
+    advance(1);
+    expect(sales.refusalFor(asked())).toBeUndefined();
+    expect(sales.refusalFor(asked())).toBeUndefined();
+
+    sales.know(sale, sales.hearing(sale), 'SOLD_OUT', 1, none);
+    sales.sold(sale);
     expect(sales.refusalFor(asked())).toBeUndefined();
   });
 

@@ -31,14 +31,19 @@ interface Known {
   /** Repeats of earlier purchases of the sale: the full path answers them (a replay, not a refusal). */
   repeats: ReadonlySet<string>;
   expiresAt: number;
+  /** Once expired: the one purchase sent to the full path to check again was let through; others are refused until this. */
+  probeUntil?: number;
 }
+
+/** How long the others are refused from an expired memory while one purchase checks again. */
+const PROBE_GRACE_MS = 1_000;
 
 /**
  * One process's memory of sales that refuse every buyer, so that a flood of late buyers is
  * answered without PostgreSQL or Redis. Only a decision teaches it (`know`); an announcement
  * that units came back, or an admin change, makes it `forget`. While the process cannot hear
  * announcements (`listening` false) it learns nothing and forgets everything, and whatever it
- * learned expires after `memoryMs` anyway, in case an announcement was lost.
+ * learned is checked again after `memoryMs` anyway, in case an announcement was lost.
  */
 export class SoldOutSales {
   private readonly known = new Map<string, Known>();
@@ -68,10 +73,11 @@ export class SoldOutSales {
    */
   lesson(eventId: string, since: Hearing, refusal: SaleWideRefusal, quantity: number): 'none' | 'widened' | 'needs-repeats' {
     if (!this.listening || this.memoryMs === 0 || since !== this.hearing(eventId)) return 'none';
-    const known = this.live(eventId);
+    const known = this.known.get(eventId);
     // Orders placed since the repeats were read are all smaller than `from` (nothing larger
-    // fitted), so a larger refused quantity widens the range as it is.
-    if (known?.refusal === refusal && (refusal !== 'SOLD_OUT' || quantity >= known.from)) {
+    // fitted), so a larger refused quantity widens the range as it is. An expired memory is
+    // learned afresh, repeats included.
+    if (known && known.expiresAt > this.now() && known.refusal === refusal && (refusal !== 'SOLD_OUT' || quantity >= known.from)) {
       known.to = Math.max(known.to, quantity);
       return 'widened';
     }
@@ -87,13 +93,31 @@ export class SoldOutSales {
     this.known.set(eventId, { refusal, from: quantity, to: quantity, repeats, expiresAt: this.now() + this.memoryMs });
   }
 
-  /** The refusal this purchase would get now, if this process knows the sale refuses it (is-refused). */
+  /**
+   * The refusal this purchase would get now, if this process knows the sale refuses it (is-refused).
+   * Once the memory has expired, the next purchase goes to the full path to check again, and the
+   * others are still refused for up to a second meanwhile: its refusal renews the memory, its
+   * success (`sold`) ends it, and without either the memory is dropped.
+   */
   refusalFor(purchase: PurchaseAsked): SaleWideRefusal | undefined {
-    const known = this.live(purchase.eventId);
+    const known = this.known.get(purchase.eventId);
     if (!known) return undefined;
     if (known.refusal === 'SOLD_OUT' && (purchase.quantity < known.from || purchase.quantity > known.to)) return undefined;
     if (known.repeats.has(repeatTag(purchase.userId, purchase.quantity, purchase.idempotencyKey))) return undefined;
-    return known.refusal;
+    const now = this.now();
+    if (now < known.expiresAt) return known.refusal;
+    if (known.probeUntil === undefined) {
+      known.probeUntil = now + Math.min(PROBE_GRACE_MS, this.memoryMs);
+      return undefined;
+    }
+    if (now < known.probeUntil) return known.refusal;
+    this.known.delete(purchase.eventId);
+    return undefined;
+  }
+
+  /** A purchase of this sale was just placed or accepted: whatever this process remembered of it is wrong now. */
+  sold(eventId: string): void {
+    if (this.known.has(eventId)) this.forget(eventId);
   }
 
   /** Units of this sale may have come back, or an admin changed it: ask the database again. */
@@ -112,14 +136,5 @@ export class SoldOutSales {
   setListening(listening: boolean): void {
     if (!listening) this.forgetAll();
     this.listening = listening;
-  }
-
-  private live(eventId: string): Known | undefined {
-    const known = this.known.get(eventId);
-    if (known && known.expiresAt <= this.now()) {
-      this.known.delete(eventId);
-      return undefined;
-    }
-    return known;
   }
 }

@@ -30,6 +30,7 @@ export function purchaseRoutes(deps: Deps): Router {
     try {
       const { order, replayed } = await combiner.submit(input).finally(() => deps.metrics.purchasesDeciding.dec());
       deps.metrics.purchases.inc({ version: 'v1', outcome: replayed ? 'replayed' : 'confirmed' });
+      if (!replayed) deps.soldOut.sales.sold(eventId);
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');
       // The request's child logger is made on first use: not at all when info is off.
       if (deps.logger.isLevelEnabled('info')) req.log.info({ eventId, userId, orderId: order.id, quantity, replayed }, 'purchase confirmed');

@@ -32,6 +32,7 @@ export function purchaseRoutes(deps: Deps, services: ApiServices): Router {
     try {
       const { requestId, replayed } = await acceptPurchase(services, input);
       deps.metrics.purchases.inc({ version: 'v2', outcome: replayed ? 'replayed' : 'accepted' });
+      if (!replayed) deps.soldOut.sales.sold(input.eventId);
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');
       const statusUrl = `${req.baseUrl}/purchases/${requestId}`;
       res.status(202).location(statusUrl).json({ requestId, status: 'queued', statusUrl });
