@@ -98,6 +98,16 @@ describe('SoldOutSales (the sold-out fast path memory)', () => {
     expect(sales.refusalFor(asked())).toBeUndefined();
   });
 
+  it('holds nothing for sales nobody asks for any more, however many it heard of', () => {
+    const { sales, advance } = listening(2_000);
+    sales.know('old sale', sales.hearing('old sale'), 'SOLD_OUT', 1, new Set(['idem:u:k']));
+    advance(3_000);
+    sales.know(sale, sales.hearing(sale), 'SOLD_OUT', 1, none);
+    expect((sales as unknown as { known: Map<string, unknown> }).known.size).toBe(1);
+    for (let i = 0; i < 20_000; i += 1) sales.forget(`sale-${i}`);
+    expect((sales as unknown as { heard: Map<string, number> }).heard.size).toBeLessThanOrEqual(10_000);
+  });
+
   it('a memory time of 0 turns the fast path off', () => {
     const { sales } = listening(0);
     sales.know(sale, sales.hearing(sale), 'SOLD_OUT', 1, none);

@@ -37,6 +37,8 @@ interface Known {
 
 /** How long the others are refused from an expired memory while one purchase checks again. */
 const PROBE_GRACE_MS = 1_000;
+/** Sales whose announcements are counted before the counts start afresh (a long-lived process hears of many sales). */
+const HEARD_MAX = 10_000;
 
 /**
  * One process's memory of sales that refuse every buyer, so that a flood of late buyers is
@@ -90,7 +92,10 @@ export class SoldOutSales {
    */
   know(eventId: string, since: Hearing, refusal: SaleWideRefusal, quantity: number, repeats: ReadonlySet<string>): void {
     if (!this.listening || this.memoryMs === 0 || since !== this.hearing(eventId)) return;
-    this.known.set(eventId, { refusal, from: quantity, to: quantity, repeats, expiresAt: this.now() + this.memoryMs });
+    const now = this.now();
+    // Sales nobody asks for any more leave with the next lesson.
+    for (const [id, known] of this.known) if (known.expiresAt + PROBE_GRACE_MS <= now) this.known.delete(id);
+    this.known.set(eventId, { refusal, from: quantity, to: quantity, repeats, expiresAt: now + this.memoryMs });
   }
 
   /**
@@ -123,6 +128,11 @@ export class SoldOutSales {
   /** Units of this sale may have come back, or an admin changed it: ask the database again. */
   forget(eventId: string): void {
     this.known.delete(eventId);
+    if (this.heard.size >= HEARD_MAX && !this.heard.has(eventId)) {
+      // Counting afresh makes every decision under way stale: they are not learned from, nothing worse.
+      this.heard.clear();
+      this.generation += 1;
+    }
     this.heard.set(eventId, (this.heard.get(eventId) ?? 0) + 1);
   }
 
