@@ -39,10 +39,18 @@ const sqlState = (error: unknown): string | undefined => {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 };
 
-/** An error PostgreSQL raised for a statement (a constraint, a deadlock), not a lost or refused connection. */
-const isStatementError = (error: unknown): boolean => {
+/**
+ * The database could not be reached or is going away (refused or lost connection, shut down,
+ * out of resources): deciding one purchase at a time would fail the same way, only slower.
+ */
+const isUnreachable = (error: unknown): boolean => {
   const state = sqlState(error);
-  return state !== undefined && !['08', '53', '57', '58', 'XX'].includes(state.slice(0, 2));
+  if (state) return ['08', '53', '57', '58', 'XX'].includes(state.slice(0, 2));
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return (
+    (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)) ||
+    /Connection terminated|timeout exceeded when trying to connect/.test(String(message))
+  );
 };
 
 /** After a COMMIT whose answer was lost: did it happen? Asks on another connection, for up to ~2 s. */
@@ -151,8 +159,8 @@ export async function placeTogether(db: Db, purchases: readonly PurchaseInput[])
  * v1's merged deduction: decides purchases of one sale that arrived together, in arrival order,
  * in one transaction and one commit. A lone purchase takes the single statement (one round trip).
  * If the batch's transaction fails (a key raced by another instance, a deadlock, a lost
- * connection), it is decided again; if that fails with a statement error, one purchase at a time,
- * so that a purchase whose own write fails never fails the others.
+ * connection), it is decided again; if that fails too while the database is reachable, one
+ * purchase at a time, so that a purchase whose own write fails never fails the others.
  */
 export async function placePurchases(deps: BatchDeps, purchases: readonly PurchaseInput[]): Promise<Settled<PurchaseResult>[]> {
   deps.metrics.purchaseBatchSize.observe(purchases.length);
@@ -169,10 +177,12 @@ export async function placePurchases(deps: BatchDeps, purchases: readonly Purcha
       if (error instanceof NoConnection || (error instanceof AppError && error.code === 'UNAVAILABLE')) break;
     }
   }
-  if (!isStatementError(failure)) {
+  if (isUnreachable(failure) || (failure instanceof AppError && failure.code === 'UNAVAILABLE')) {
     deps.metrics.purchaseBatchRecoveries.inc({ recovery: 'failed' });
     return purchases.map(() => failed(failure));
   }
+  // Anything else (a constraint one purchase trips, a bug of the batch path) is isolated: each
+  // purchase is decided by the single statement, on its own.
   deps.metrics.purchaseBatchRecoveries.inc({ recovery: 'one-by-one' });
   const results: Settled<PurchaseResult>[] = [];
   for (const purchase of purchases) results.push(await settle(placePurchase(deps.db, purchase)));
