@@ -20,6 +20,7 @@ export * from './auth/users.repository';
 export * from './http/authenticate';
 export * from './http/create-http-app';
 export * from './http/error-handler';
+export * from './http/send-json';
 export * from './http/ops.routes';
 export * from './http/rate-limits';
 export * from './http/validate';

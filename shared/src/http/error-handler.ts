@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { AppError, type ErrorCode } from '../platform/app-error';
 import { isDependencyFailure } from '../platform/dependency-failures';
+import { sendJson } from './send-json';
 
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   VALIDATION_ERROR: 400,
@@ -72,18 +73,13 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
   sendError(res, appError ?? new AppError('INTERNAL', 'internal error'));
 };
 
-/**
- * The one way an AppError becomes an HTTP answer: status from the table, `{error: {code, message,
- * details?}}` as JSON. Written directly: an error needs no ETag, and the sold-out fast path writes
- * thousands of these a second.
- */
+/** The one way an AppError becomes an HTTP answer: status from the table, `{error: {code, message, details?}}`. */
 export function sendError(res: Response, error: AppError): void {
   if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   if (res.headersSent) return;
-  const body = { error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) } };
-  res.statusCode = statusOf(error.code);
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(body));
+  sendJson(res, statusOf(error.code), {
+    error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
+  });
 }
 
 export const notFoundHandler: RequestHandler = (req) => {

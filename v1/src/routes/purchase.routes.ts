@@ -7,6 +7,7 @@ import {
   refuseKnownSoldOut,
   repeatTag,
   requireAuth,
+  sendJson,
   AppError,
   type Deps,
   type ReadRepeats,
@@ -34,7 +35,7 @@ export function purchaseRoutes(deps: Deps): Router {
       if (replayed) res.setHeader('Idempotent-Replayed', 'true');
       // The request's child logger is made on first use: not at all when info is off.
       if (deps.logger.isLevelEnabled('info')) req.log.info({ eventId, userId, orderId: order.id, quantity, replayed }, 'purchase confirmed');
-      res.status(201).json({ order });
+      sendJson(res, 201, { order });
     } catch (error) {
       if (error instanceof AppError) deps.metrics.purchases.inc({ version: 'v1', outcome: error.code });
       deps.soldOut.learn(since, input, error, readRepeats);
