@@ -9,8 +9,8 @@ export function createApp(deps: Deps): Express {
     prefix: '',
     // Ready without Redis: purchases need PostgreSQL only; rate limits fall back to this instance's memory.
     readiness: [databaseCheck(deps)],
+    purchaseRoutes: purchaseRoutes(deps),
     mountRoutes: (api) => {
-      api.use('/flashsale', purchaseRoutes(deps));
       // Last: only what no API route answers is looked up among the page's files.
       api.use(shopPageRoutes(deps.config));
     },

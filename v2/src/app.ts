@@ -13,8 +13,8 @@ export function createApp(deps: Deps, services: ApiServices, broadcaster: Broadc
     readiness: defaultReadinessChecks(deps),
     // The shop page is served by v1; under `npm start` that is another origin.
     crossOrigin: true,
+    purchaseRoutes: purchaseRoutes(deps, services),
     mountRoutes: (api) => {
-      api.use('/flashsale', purchaseRoutes(deps, services));
       api.use('/announcements', announcementsRoutes(deps, broadcaster));
       api.use('/admin/queues', adminQueuesRoutes(deps, services, broadcaster));
     },
