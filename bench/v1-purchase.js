@@ -1,7 +1,8 @@
 // `npm run bench:v1`: v1's purchase spike (merged deduction) against the naive ceiling of one
 // purchase per commit, and the late buyers of a sold-out sale (v1 and v2) against bare Express.
-// Run on demand (not a test): a fresh database, the servers compiled as child processes, about
-// 100 seconds, everything on 127.0.0.1, nothing left running. Settings: bench/lib/settings.js.
+// Run on demand (not a test): a fresh database, the servers compiled as child processes, measures
+// in rounds (about 4 minutes), everything on 127.0.0.1, nothing left running. Settings:
+// bench/lib/settings.js; method and figures: bench/README.md.
 const os = require('node:os');
 const path = require('node:path');
 const { createSecretKey, randomBytes, randomInt } = require('node:crypto');
