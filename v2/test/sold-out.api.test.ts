@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createSale, createUser, createUsers, type TestUser } from '../../shared/test/factories';
 import { call } from '../../shared/test/support/http';
 import { spawnApi, type ApiProcess } from './support/api-process';
-import { purchase } from './support/purchases';
+import { purchase } from '../../shared/test/support/purchases';
 import { startV2Stack, type V2Stack } from './support/v2-stack';
 
 // The other API instance remembers for 10 minutes: only an announcement can make it forget.

@@ -1,6 +1,7 @@
 import { AppError, notFound } from '../platform/app-error';
 import type { Config } from '../platform/config';
 import type { Db, DbClient } from '../platform/db';
+import { isDependencyFailure } from '../platform/dependency-failures';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
 import { findOrder, toOrder } from '../orders/orders.repository';
@@ -40,18 +41,12 @@ const sqlState = (error: unknown): string | undefined => {
 };
 
 /**
- * The database could not be reached or is going away (refused or lost connection, shut down,
- * out of resources): deciding one purchase at a time would fail the same way, only slower.
+ * The database cannot be reached, or is going away or paused (a dependency failure, but not the
+ * deadlocks and lock timeouts that class counts too): deciding one purchase at a time would fail
+ * the same way, only slower.
  */
-const isUnreachable = (error: unknown): boolean => {
-  const state = sqlState(error);
-  if (state) return ['08', '53', '57', '58', 'XX'].includes(state.slice(0, 2));
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return (
-    (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(code)) ||
-    /Connection terminated|timeout exceeded when trying to connect/.test(String(message))
-  );
-};
+const isUnreachable = (error: unknown): boolean =>
+  isDependencyFailure(error) && !['40001', '40P01', '55P03'].includes(sqlState(error) ?? '');
 
 /** After a COMMIT whose answer was lost: did it happen? Asks on another connection, for up to ~2 s. */
 async function committed(db: Db, xid: string): Promise<boolean | undefined> {
@@ -128,9 +123,8 @@ export async function placeTogether(db: Db, purchases: readonly PurchaseInput[])
   const client = await db.connect().catch((error: unknown) => {
     throw new NoConnection(error);
   });
-  let lost: Error | undefined;
-  const onError = (error: Error) => (lost = error);
-  client.on('error', onError);
+  // A connection that failed (or whose ROLLBACK failed) goes, never back to the pool.
+  let broken: Error | undefined;
   let decided: Awaited<ReturnType<typeof decideLocked>>;
   try {
     await client.query('BEGIN');
@@ -145,11 +139,11 @@ export async function placeTogether(db: Db, purchases: readonly PurchaseInput[])
       if (!outcome) throw error;
     }
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (isDependencyFailure(error)) broken = error as Error;
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
     throw error;
   } finally {
-    client.off('error', onError);
-    client.release(lost);
+    client.release(broken);
   }
   if (!decided.plan) return purchases.map(() => failed(notFound('flash-sale event')));
   return answers(db, purchases, decided.plan, decided.placed);
@@ -177,7 +171,7 @@ export async function placePurchases(deps: BatchDeps, purchases: readonly Purcha
       if (error instanceof NoConnection || (error instanceof AppError && error.code === 'UNAVAILABLE')) break;
     }
   }
-  if (isUnreachable(failure) || (failure instanceof AppError && failure.code === 'UNAVAILABLE')) {
+  if (isUnreachable(failure)) {
     deps.metrics.purchaseBatchRecoveries.inc({ recovery: 'failed' });
     return purchases.map(() => failed(failure));
   }

@@ -1,48 +1,47 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '@flashfast/shared';
-import { exited, processEnv } from './worker-process';
-
-const API_MAIN = path.resolve(__dirname, '../../dist/main-api.js');
+import { PROGRAMS, ROOT } from '../../../scripts/cluster/index';
+import { freePorts } from '../../../scripts/cluster/processes';
+import { signalGroup, supervise } from '../../../scripts/lib/supervisor';
+import { waitUntilReady } from '../../../scripts/lib/wait-ready';
+import { processEnv } from './worker-process';
 
 export interface ApiProcess {
-  child: ChildProcess;
   url: string;
   stop(): Promise<void>;
 }
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
 /**
  * Another v2 API instance: the compiled API (`npm run build` first; `npm test` does) as a real
- * child process on the test's database and Redis prefix, ready when this resolves.
+ * process under the project's supervisor (never restarted), on the test's database and Redis
+ * prefix, ready when this resolves.
  */
 export async function spawnApi(config: Config, env: Record<string, string> = {}): Promise<ApiProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [API_MAIN], {
+  const logDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flashfast-v2-api-'));
+  const [port] = (await freePorts(1)) as [number];
+  const api = supervise({
+    name: 'v2',
+    command: process.execPath,
+    args: [path.join(ROOT, PROGRAMS.v2)],
     env: { ...processEnv(config), HOST: '127.0.0.1', PORT: String(port), ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    logFile: path.join(logDir, 'v2.log'),
+    restart: false,
   });
-  const url = `http://127.0.0.1:${port}`;
+  // If the Jest worker ends without stop() (a crash), the process goes with it.
+  const killNow = () => signalGroup(api.child, 'SIGKILL');
+  process.on('exit', killNow);
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited(child);
+    await api.stop([['SIGTERM', 10_000]]);
+    process.removeListener('exit', killNow);
+    fs.rmSync(logDir, { recursive: true, force: true });
   };
-  for (let i = 0; i < 300; i += 1) {
-    if (child.exitCode !== null) throw new Error(`the v2 API process exited with ${child.exitCode}`);
-    const ready = await fetch(`${url}/readyz`).then((response) => response.ok, () => false);
-    if (ready) return { child, url, stop };
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  try {
+    await waitUntilReady(api, `http://127.0.0.1:${port}/readyz`, 60_000);
+  } catch (error) {
+    await stop();
+    throw error;
   }
-  await stop();
-  throw new Error('the v2 API process never became ready');
+  return { url: `http://127.0.0.1:${port}`, stop };
 }
