@@ -1,4 +1,5 @@
 export * from './platform/app-error';
+export * from './platform/error-codes';
 export * from './platform/config';
 export * from './platform/db';
 export * from './platform/deps';

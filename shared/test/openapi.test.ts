@@ -2,27 +2,24 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import ts from 'typescript';
 import { parse } from 'yaml';
-import { docPath, idempotencyKeyHeader, loadConfig, loadOpenApiDocument, statusOf, type ErrorCode } from '@flashfast/shared';
+import {
+  docPath,
+  ERROR_CODES,
+  HTTP_ERROR_STATUS,
+  idempotencyKeyHeader,
+  loadConfig,
+  loadOpenApiDocument,
+  NON_HTTP_ERROR_CODES,
+  statusOf,
+  type ErrorCode,
+} from '@flashfast/shared';
 import { MAX_UNITS } from '../src/products/product.schema';
 import { MAX_PER_USER_LIMIT } from '../src/sales/sale.schema';
 import { allRefs, errorCodesOf, openApiDocument, operations, resolveRef, type OpenApi } from './openapi/openapi-document';
 
 const doc = openApiDocument();
 const schemas = doc.components.schemas as Record<string, OpenApi>;
-
-/** The members of `type ErrorCode = 'A' | 'B' | ...` in app-error.ts, read with the TypeScript parser. */
-function errorCodesInSource(): string[] {
-  const file = path.resolve(__dirname, '../src/platform/app-error.ts');
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
-  const alias = source.statements.find((s): s is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(s) && s.name.text === 'ErrorCode');
-  if (!alias || !ts.isUnionTypeNode(alias.type)) throw new Error('ErrorCode is no longer a union of string literals');
-  return alias.type.types.map((member) => {
-    if (!ts.isLiteralTypeNode(member) || !ts.isStringLiteral(member.literal)) throw new Error('ErrorCode has a member that is not a string literal');
-    return member.literal.text;
-  });
-}
 
 /** Every response of every operation, resolved, with where it is. */
 const responses = operations(doc).flatMap(({ path: at, method, operation }) =>
@@ -50,10 +47,17 @@ describe('docs/openapi.yaml', () => {
     expect(allRefs(doc['x-socketio']).length).toBeGreaterThan(5);
   });
 
-  it('lists exactly the ErrorCode union of app-error.ts in the Error schema', () => {
+  it("lists exactly the catalogue's HTTP error codes in the Error schema", () => {
     const documented = schemas.ErrorCode!.enum as string[];
-    expect([...documented].sort()).toEqual(errorCodesInSource().sort());
+    expect([...documented].sort()).toEqual(Object.keys(HTTP_ERROR_STATUS).sort());
     expect(resolveRef(doc, schemas.Error!.properties.error.properties.code.$ref as string)).toBe(schemas.ErrorCode);
+  });
+
+  it('takes the codes of purchase outcomes and socket acknowledgements from the same catalogue, each non-HTTP code among them', () => {
+    const outcomeCodes = schemas.PurchaseFailureCode!.enum as string[];
+    const socketCodes = schemas.SocketError!.properties.error.properties.code.enum as string[];
+    expect([...outcomeCodes, ...socketCodes].filter((code) => !(ERROR_CODES as string[]).includes(code))).toEqual([]);
+    expect(NON_HTTP_ERROR_CODES.filter((code) => !outcomeCodes.includes(code) && !socketCodes.includes(code))).toEqual([]);
   });
 
   it('gives every error response codes whose status (from the error middleware) is that response status', () => {

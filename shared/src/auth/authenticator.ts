@@ -72,7 +72,7 @@ export async function startAuthenticator(
     authenticate: (token) => {
       const principal = verifyToken(config, token);
       if (feed.ageMs > config.AUTH_MAX_STALENESS_MS) {
-        throw new AppError('UNAVAILABLE', 'cannot confirm that this token is still valid, try again shortly', undefined, 2);
+        throw new AppError('UNAVAILABLE', 'cannot confirm that this token is still valid, try again shortly', { retryAfterSeconds: 2 });
       }
       return list.check(principal);
     },

@@ -1,34 +1,8 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { AppError, type ErrorCode } from '../platform/app-error';
+import { AppError, errorBody } from '../platform/app-error';
+import { statusOf } from '../platform/error-codes';
 import { isDependencyFailure } from '../platform/dependency-failures';
 import { sendJson } from './send-json';
-
-const STATUS_BY_CODE: Record<ErrorCode, number> = {
-  VALIDATION_ERROR: 400,
-  MALFORMED_JSON: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  EMAIL_TAKEN: 409,
-  SOLD_OUT: 409,
-  LIMIT_EXCEEDED: 409,
-  SALE_NOT_STARTED: 409,
-  SALE_ENDED: 409,
-  SALE_INACTIVE: 409,
-  INSUFFICIENT_PRODUCT_STOCK: 409,
-  PRODUCT_IN_USE: 409,
-  IDEMPOTENCY_KEY_REUSED: 409,
-  LAST_ADMIN: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  RATE_LIMITED: 429,
-  OVERLOADED: 503,
-  UNAVAILABLE: 503,
-  INTERNAL: 500,
-};
-
-export const statusOf = (code: ErrorCode): number => STATUS_BY_CODE[code];
 
 /** Errors that body-parser and the router raise before our handlers run (they carry `type`/`status`). */
 function fromFrameworkError(error: { type?: string; status?: number; statusCode?: number }): AppError | undefined {
@@ -50,7 +24,7 @@ function fromFrameworkError(error: { type?: string; status?: number; statusCode?
 
 /** Dependency failures (database or Redis down) become a 503 with Retry-After, never a 500. */
 function fromDependencyError(error: unknown): AppError | undefined {
-  return isDependencyFailure(error) ? new AppError('UNAVAILABLE', 'a dependency is unavailable, try again shortly', undefined, 2) : undefined;
+  return isDependencyFailure(error) ? new AppError('UNAVAILABLE', 'a dependency is unavailable, try again shortly', { retryAfterSeconds: 2 }) : undefined;
 }
 
 /** A valid token for an account that no longer exists trips a users foreign key: the caller is unknown. */
@@ -77,9 +51,7 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
 export function sendError(res: Response, error: AppError): void {
   if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   if (res.headersSent) return;
-  sendJson(res, statusOf(error.code), {
-    error: { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) },
-  });
+  sendJson(res, statusOf(error.code), errorBody(error));
 }
 
 export const notFoundHandler: RequestHandler = (req) => {

@@ -1,5 +1,7 @@
 import { Router } from 'express';
+import { AppError } from '../platform/app-error';
 import type { Deps } from '../platform/deps';
+import { sendError } from './error-handler';
 
 const withTimeout = <T>(work: Promise<T>, ms: number): Promise<T> =>
   Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
@@ -34,8 +36,7 @@ export function opsRoutes(deps: Pick<Deps, 'metrics'>, checks: ReadinessCheck[])
       res.json({ status: 'ready', checks: checked });
       return;
     }
-    res.setHeader('Retry-After', '5');
-    res.status(503).json({ error: { code: 'UNAVAILABLE', message: 'a dependency is unavailable', details: checked } });
+    sendError(res, new AppError('UNAVAILABLE', 'a dependency is unavailable', { details: checked, retryAfterSeconds: 5 }));
   });
   router.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());

@@ -25,7 +25,9 @@ export function decodeCursor(raw: string): Cursor {
     const parsed = cursorSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
     return { createdMicros: parsed.t, id: parsed.id };
   } catch {
-    throw new AppError('VALIDATION_ERROR', 'invalid cursor', [{ path: 'query.cursor', message: 'not a cursor from this API' }]);
+    throw new AppError('VALIDATION_ERROR', 'invalid cursor', {
+      details: [{ path: 'query.cursor', message: 'not a cursor from this API' }],
+    });
   }
 }
 

@@ -32,7 +32,7 @@ function redisLimiter(deps: Pick<Deps, 'redis' | 'config'>, options: LimiterOpti
     handler: (req, _res, next) => {
       const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : 60;
-      next(new AppError('RATE_LIMITED', 'too many requests, slow down', undefined, seconds));
+      next(new AppError('RATE_LIMITED', 'too many requests, slow down', { retryAfterSeconds: seconds }));
     },
   });
 }

@@ -14,7 +14,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
     path: [where, ...issue.path.map(String)].join('.'),
     message: issue.message,
   }));
-  throw new AppError('VALIDATION_ERROR', `invalid ${where}`, details);
+  throw new AppError('VALIDATION_ERROR', `invalid ${where}`, { details });
 }
 
 /** Trimmed, non-empty text that PostgreSQL can store (its text type cannot hold NUL). */

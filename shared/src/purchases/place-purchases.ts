@@ -33,7 +33,7 @@ class NoConnection extends Error {
 
 /** COMMIT was sent, its answer was lost, and PostgreSQL could not say whether it happened. */
 const commitUnknown = () =>
-  new AppError('UNAVAILABLE', 'the database did not confirm whether this purchase was recorded; retry with the same Idempotency-Key', undefined, 2);
+  new AppError('UNAVAILABLE', 'the database did not confirm whether this purchase was recorded; retry with the same Idempotency-Key', { retryAfterSeconds: 2 });
 
 const sqlState = (error: unknown): string | undefined => {
   const code = (error as { code?: unknown }).code;

@@ -6,9 +6,9 @@ import { findSale, updateSale as updateSaleRow, type FlashSaleEvent } from './sa
 export async function updateSale(deps: Pick<Deps, 'db'>, id: string, input: UpdateSaleInput): Promise<FlashSaleEvent> {
   const updated = await updateSaleRow(deps.db, id, input).catch((error: { constraint?: string }) => {
     if (error.constraint === 'flash_sale_events_window') {
-      throw new AppError('VALIDATION_ERROR', 'endTime must be after startTime', [
-        { path: 'body.endTime', message: 'must be after startTime' },
-      ]);
+      throw new AppError('VALIDATION_ERROR', 'endTime must be after startTime', {
+        details: [{ path: 'body.endTime', message: 'must be after startTime' }],
+      });
     }
     throw error;
   });

@@ -1,10 +1,10 @@
-import { notFound, type Deps } from '@flashfast/shared';
+import { notFound, type Deps, type PurchaseFailureCode } from '@flashfast/shared';
 import { requeueDeadLetter } from '../queues/dead-letter-store';
 import type { PurchaseJob } from '../queues/purchase-queue';
 import { failRequest, findOutcomes, findRequest, type PurchaseOutcome } from '../purchases/purchase-requests.repository';
 import type { ApiServices, Broadcaster } from '../services';
 
-export const DISCARDED = 'PROCESSING_FAILED';
+export const DISCARDED: PurchaseFailureCode = 'PROCESSING_FAILED';
 
 /** The dead letter as listed for admins, or as PostgreSQL has it (a Redis that restarted empty lost the list). */
 async function takeDeadLetter(deps: Deps, services: ApiServices, requestId: string): Promise<PurchaseJob> {

@@ -27,7 +27,7 @@ export interface Accepted {
   replayed: boolean;
 }
 
-const tryAgainShortly = (why: string) => new AppError('UNAVAILABLE', `${why}, try again shortly`, undefined, 1);
+const tryAgainShortly = (why: string) => new AppError('UNAVAILABLE', `${why}, try again shortly`, { retryAfterSeconds: 1 });
 
 /** Admits in Redis; if Redis lost (or never had) this sale's counters, rebuilds them from PostgreSQL first, never guesses. */
 async function admit(deps: AcceptDeps, request: PurchaseRef): Promise<Admission> {
@@ -61,7 +61,7 @@ async function isOrphanTakenOver(deps: AcceptDeps, input: AcceptInput, requestId
  */
 export async function acceptPurchase(deps: AcceptDeps, input: AcceptInput): Promise<Accepted> {
   if (deps.queueDepth.overloaded) {
-    throw new AppError('OVERLOADED', 'too many purchases waiting, try again shortly', undefined, 1);
+    throw new AppError('OVERLOADED', 'too many purchases waiting, try again shortly', { retryAfterSeconds: 1 });
   }
   const request = { ...input, requestId: randomUUID() };
   let admission = await admit(deps, request);

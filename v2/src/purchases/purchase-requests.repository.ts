@@ -1,4 +1,4 @@
-import { toOrder, ORDER_COLUMNS, type Order, type OrderRow, type Queryable } from '@flashfast/shared';
+import { toOrder, ORDER_COLUMNS, type Order, type OrderRow, type PurchaseFailureCode, type Queryable } from '@flashfast/shared';
 
 export type RequestStatus = 'queued' | 'confirmed' | 'failed';
 
@@ -7,7 +7,7 @@ export interface PurchaseOutcome {
   requestId: string;
   status: RequestStatus;
   order?: Order;
-  error?: { code: string };
+  error?: { code: PurchaseFailureCode };
   /** Only while queued: the job exhausted its attempts and waits for an operator. */
   deadLettered?: boolean;
 }
@@ -51,7 +51,7 @@ interface OutcomeRow extends Partial<OrderRow> {
   request_user_id: string;
   reservation: string | null;
   request_status: RequestStatus;
-  error_code: string | null;
+  error_code: PurchaseFailureCode | null;
   dead_lettered_at: Date | null;
 }
 
@@ -140,7 +140,7 @@ export async function findStaleQueuedRequests(db: Queryable, minAgeMs: number, l
   return rows.map(toStoredRequest);
 }
 
-export async function failRequest(db: Queryable, requestId: string, code: string): Promise<boolean> {
+export async function failRequest(db: Queryable, requestId: string, code: PurchaseFailureCode): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE purchase_requests SET status = 'failed', error_code = $2, decided_at = now(),
        dead_lettered_at = NULL, dead_letter_cause = NULL, dead_letter_error = NULL

@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
-import { findSale, setSecurityHeaders, AppError, type Deps, type Redis } from '@flashfast/shared';
+import { errorBody, findSale, setSecurityHeaders, AppError, type Deps, type ErrorCode, type Redis } from '@flashfast/shared';
 import { ConnectionGuard } from './connection-guard';
 import { ANNOUNCEMENTS_NAMESPACE, FLASHSALE_NAMESPACE, adapterKey, saleRoom, userRoom } from './rooms';
 import { SaleLookup } from './sale-lookup';
@@ -11,7 +11,8 @@ const subscription = z.strictObject({ eventId: z.uuid() });
 
 type Ack = (reply: unknown) => void;
 
-const errorReply = (code: string, message: string) => ({ ok: false, error: { code, message } });
+/** A refused client message: the HTTP error body (one error model), acknowledged with `ok: false`. */
+const errorReply = (code: ErrorCode, message: string) => ({ ok: false, ...errorBody(new AppError(code, message)) });
 
 /** Validates a client message and always answers through the ack, if the client asked for one. */
 function handle(socket: Socket, name: string, work: (eventId: string) => Promise<unknown>): void {
@@ -22,7 +23,7 @@ function handle(socket: Socket, name: string, work: (eventId: string) => Promise
     try {
       reply(await work(parsed.data.eventId));
     } catch (error) {
-      reply(error instanceof AppError ? errorReply(error.code, error.message) : errorReply('UNAVAILABLE', 'try again shortly'));
+      reply(error instanceof AppError ? { ok: false, ...errorBody(error) } : errorReply('UNAVAILABLE', 'try again shortly'));
     }
   });
 }
