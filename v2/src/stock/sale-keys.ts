@@ -27,9 +27,9 @@ export function saleKeys(prefix: string, saleId: string): SaleKeys {
   };
 }
 
-/** The field that maps a repeated request to the first one: by Idempotency-Key, else by content. */
 /** The set of sales loaded into Redis, for the sweep of orphaned admissions. */
 export const loadedSalesKey = (prefix: string): string => `${prefix}loaded-sales`;
 
+/** The field that maps a repeated request to the first one: by Idempotency-Key, else by content. */
 export const dedupField = (userId: string, quantity: number, idempotencyKey?: string): string =>
   idempotencyKey === undefined ? `dup:${userId}:${quantity}` : `idem:${userId}:${idempotencyKey}`;
