@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createUser, createUsers, type TestUser } from '../shared/test/factories';
 import { call, type CallResult } from '../shared/test/support/http';
 import { purchase, waitForOutcomes, type Accepted } from '../shared/test/support/purchases';
+import { saleLedger } from '../shared/test/support/sale-ledger';
 import { accessLog, CLUSTER_START_TIMEOUT, instances, startTestCluster, type TestCluster } from './support/test-cluster';
 
 const UNITS = 80;
@@ -83,17 +84,15 @@ describe('a v2 instance dies in the middle of a spike through nginx', () => {
     expect(outcomes.filter((outcome) => outcome.status === 'confirmed')).toHaveLength(UNITS);
     expect(outcomes.filter((outcome) => outcome.status === 'failed' && outcome.error?.code !== 'SOLD_OUT')).toEqual([]);
 
-    const { rows } = await test.deps.db.query<{ available: number; sold: number; orders: string; buyers: string; units: string; requests: string; undecided: string }>(
-      `SELECT e.available_stock AS available, e.sold_quantity AS sold,
-              (SELECT count(*) FROM orders o WHERE o.event_id = e.id) AS orders,
-              (SELECT count(DISTINCT user_id) FROM orders o WHERE o.event_id = e.id) AS buyers,
-              (SELECT coalesce(sum(quantity), 0) FROM orders o WHERE o.event_id = e.id) AS units,
-              (SELECT count(*) FROM purchase_requests r WHERE r.event_id = e.id) AS requests,
-              (SELECT count(*) FROM purchase_requests r WHERE r.event_id = e.id AND r.status = 'queued') AS undecided
-       FROM flash_sale_events e WHERE e.id = $1`,
-      [eventId],
-    );
     // One request per accepted buyer (retries replayed, never bought twice), none left undecided.
-    expect(rows[0]).toEqual({ available: 0, sold: UNITS, orders: String(UNITS), buyers: String(UNITS), units: String(UNITS), requests: String(accepted.length), undecided: '0' });
+    expect(await saleLedger(test.deps.db, eventId)).toMatchObject({
+      available: 0,
+      sold: UNITS,
+      orders: UNITS,
+      buyers: UNITS,
+      ordered: UNITS,
+      requests: accepted.length,
+      undecided: 0,
+    });
   });
 });

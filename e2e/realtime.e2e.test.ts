@@ -1,15 +1,9 @@
 import { createSale, createUser, type TestUser } from '../shared/test/factories';
+import type { StockUpdate } from '../v2/src/realtime/rooms';
 import { call } from '../shared/test/support/http';
 import { purchase } from '../shared/test/support/purchases';
 import { nextMessage, socketClients, transportOf } from './support/sockets';
 import { accessLog, CLUSTER_START_TIMEOUT, instances, startTestCluster, type TestCluster } from './support/test-cluster';
-
-interface StockMessage {
-  eventId: string;
-  availableStock: number;
-  soldQuantity: number;
-  status: string;
-}
 
 let test: TestCluster;
 let admin: TestUser;
@@ -24,7 +18,7 @@ afterAll(async () => {
   await test?.stop();
 }, 60_000);
 
-const soldAtLeast = (eventId: string, units: number) => (message: StockMessage) =>
+const soldAtLeast = (eventId: string, units: number) => (message: StockUpdate) =>
   message.eventId === eventId && message.soldQuantity >= units;
 
 describe('Socket.io through nginx', () => {

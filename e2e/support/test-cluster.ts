@@ -7,6 +7,7 @@ import type { Deps } from '@flashfast/shared';
 import { ensureLocalAuthority, startCluster, ROOT, type Cluster, type ClusterOptions } from '../../scripts/cluster/index';
 import { closeTestDeps, createTestDeps } from '../../shared/test/support/test-deps';
 import { testDatabaseUrl } from '../../shared/test/support/test-databases';
+import { testRedisUrl } from '../../shared/test/support/test-services';
 
 /** Long enough for a first `apt-get install nginx` on a fresh machine, then the cluster's start. */
 export const CLUSTER_START_TIMEOUT = 180_000;
@@ -47,7 +48,7 @@ export async function startTestCluster({ tls, ...options }: TestClusterOptions =
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     DATABASE_URL: e2eDatabaseUrl(),
-    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_URL: testRedisUrl(),
     REDIS_KEY_PREFIX: `e2e:${randomUUID().slice(0, 8)}:`,
     JWT_SECRET,
     BCRYPT_ROUNDS: '4',

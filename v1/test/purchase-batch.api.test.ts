@@ -38,7 +38,7 @@ describe.each([
     expect(count(codes, '201')).toBe(50);
     expect(count(codes, 'SOLD_OUT')).toBe(150);
     expectBatches(before, await batchTotals(deps), 200);
-    expect(await ledger(deps, sale.id)).toMatchObject({ available: 0, sold: 51, orders: 51, ordered: 51, quota_units: 51 });
+    expect(await ledger(deps, sale.id)).toMatchObject({ available: 0, sold: 51, orders: 51, ordered: 51, quotaUnits: 51 });
   });
 
   it("one user's burst of 20 against maxPerUser 3: exactly 3 buy, 17 hear LIMIT_EXCEEDED", async () => {
@@ -50,7 +50,7 @@ describe.each([
     const codes = codesOf(answers);
     expect(count(codes, '201')).toBe(3);
     expect(count(codes, 'LIMIT_EXCEEDED')).toBe(17);
-    expect(await ledger(deps, sale.id)).toMatchObject({ sold: 4, orders: 4, quota_units: 4, most_by_one_user: 3 });
+    expect(await ledger(deps, sale.id)).toMatchObject({ sold: 4, orders: 4, quotaUnits: 4, mostByOneUser: 3 });
   });
 
   it('the same Idempotency-Key 10 times at once buys once, and every answer is that order', async () => {
@@ -100,7 +100,7 @@ describe.each([
       expect(count(codes, '201')).toBe(40);
       expect(count(codes, 'SOLD_OUT')).toBe(20);
       expect(new Set(answers.filter((a) => a.status === 201).map((a) => a.body.order!.id)).size).toBe(40);
-      expect(await ledger(deps, sale.id)).toMatchObject({ available: 0, sold: 41, orders: 41, quota_units: 41, most_by_one_user: 1 });
+      expect(await ledger(deps, sale.id)).toMatchObject({ available: 0, sold: 41, orders: 41, quotaUnits: 41, mostByOneUser: 1 });
       expect(await recoveries(deps)).toBeGreaterThan(0);
     } finally {
       await undo();
@@ -117,7 +117,7 @@ describe.each([
     });
 
     expect(answers.map((answer) => answer.status)).toEqual(buyers.map((buyer) => (buyer === doomed ? 401 : 201)));
-    expect(await ledger(deps, sale.id)).toMatchObject({ sold: 12, orders: 12, quota_units: 12 });
+    expect(await ledger(deps, sale.id)).toMatchObject({ sold: 12, orders: 12, quotaUnits: 12 });
   });
 });
 
@@ -146,7 +146,7 @@ describe('v1 merged deduction across instances', () => {
 
     expect(count(codesOf(answers), '201')).toBe(50);
     expect(count(codesOf(answers), 'SOLD_OUT')).toBe(150);
-    expect(await ledger(deps, sale.id)).toMatchObject({ available: 0, sold: 50, orders: 50, quota_units: 50, most_by_one_user: 1 });
+    expect(await ledger(deps, sale.id)).toMatchObject({ available: 0, sold: 50, orders: 50, quotaUnits: 50, mostByOneUser: 1 });
   });
 
   it("two instances, one user's burst of 20 and a key sent twice to each: maxPerUser holds, the key buys once", async () => {
@@ -162,6 +162,6 @@ describe('v1 merged deduction across instances', () => {
     const bought = new Set(answers.filter((answer) => answer.status === 201).map((answer) => answer.body.order!.id));
     expect(bought.size).toBe(3);
     expect(new Set(answers.slice(20).filter((answer) => answer.status === 201).map((answer) => answer.body.order!.id)).size).toBeLessThanOrEqual(1);
-    expect(await ledger(deps, sale.id)).toMatchObject({ sold: 3, orders: 3, quota_units: 3, most_by_one_user: 3 });
+    expect(await ledger(deps, sale.id)).toMatchObject({ sold: 3, orders: 3, quotaUnits: 3, mostByOneUser: 3 });
   });
 });

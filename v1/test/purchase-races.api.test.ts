@@ -2,6 +2,7 @@ import type { Deps } from '@flashfast/shared';
 import { createApp } from '../src/app';
 import { createSale, createUser, createUsers } from '../../shared/test/factories';
 import { call, serveApp, type ServedApp } from '../../shared/test/support/http';
+import { saleLedger } from '../../shared/test/support/sale-ledger';
 import { closeTestDeps, createTestDeps } from '../../shared/test/support/test-deps';
 
 let deps: Deps;
@@ -19,16 +20,7 @@ afterAll(async () => {
 const purchase = (eventId: string, token: string, quantity = 1, headers?: Record<string, string>) =>
   call(server.url, 'POST', `/flashsale/${eventId}/purchase`, { token, body: { quantity }, headers });
 
-const saleRow = async (eventId: string) =>
-  (
-    await deps.db.query<{ available_stock: number; sold_quantity: number; orders: string; ordered: string | null }>(
-      `SELECT e.available_stock, e.sold_quantity,
-              (SELECT count(*) FROM orders o WHERE o.event_id = e.id) AS orders,
-              (SELECT sum(quantity) FROM orders o WHERE o.event_id = e.id) AS ordered
-       FROM flash_sale_events e WHERE e.id = $1`,
-      [eventId],
-    )
-  ).rows[0]!;
+const saleRow = (eventId: string) => saleLedger(deps.db, eventId);
 
 describe('v1 purchase under concurrency', () => {
   it('when 200 buyers race for 50 units, exactly 50 buy and 150 are told SOLD_OUT', async () => {
@@ -42,7 +34,7 @@ describe('v1 purchase under concurrency', () => {
     const refused = responses.filter((r) => r.status === 409);
     expect(refused).toHaveLength(150);
     expect(refused.every((r) => (r.body as { error: { code: string } }).error.code === 'SOLD_OUT')).toBe(true);
-    expect(await saleRow(sale.id)).toEqual({ available_stock: 0, sold_quantity: 50, orders: '50', ordered: '50' });
+    expect(await saleRow(sale.id)).toMatchObject({ available: 0, sold: 50, orders: 50, ordered: 50, buyers: 50 });
 
     const event = await call(server.url, 'GET', `/flashsale-events/${sale.id}`);
     expect(event.body).toMatchObject({ event: { availableStock: 0, soldQuantity: 50, status: 'sold_out' } });
@@ -57,7 +49,7 @@ describe('v1 purchase under concurrency', () => {
     expect(responses.filter((r) => r.status === 201)).toHaveLength(3);
     const codes = responses.filter((r) => r.status === 409).map((r) => (r.body as { error: { code: string } }).error.code);
     expect(codes).toEqual(Array(7).fill('LIMIT_EXCEEDED'));
-    expect(await saleRow(sale.id)).toMatchObject({ available_stock: 97, sold_quantity: 3, orders: '3' });
+    expect(await saleRow(sale.id)).toMatchObject({ available: 97, sold: 3, orders: 3, mostByOneUser: 3 });
   });
 
   it('when the same Idempotency-Key is sent 10 times at once, one order exists and every answer is it', async () => {
@@ -71,6 +63,6 @@ describe('v1 purchase under concurrency', () => {
     expect(responses.map((r) => r.status)).toEqual(Array(10).fill(201));
     const orderIds = new Set(responses.map((r) => (r.body as { order: { id: string } }).order.id));
     expect(orderIds.size).toBe(1);
-    expect(await saleRow(sale.id)).toMatchObject({ available_stock: 3, sold_quantity: 2, orders: '1' });
+    expect(await saleRow(sale.id)).toMatchObject({ available: 3, sold: 2, orders: 1 });
   });
 });

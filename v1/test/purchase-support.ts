@@ -2,6 +2,7 @@ import request, { type Test } from 'supertest';
 import type { Deps, FlashSaleEvent, Order } from '@flashfast/shared';
 import type { TestUser } from '../../shared/test/factories';
 import { serveApp, type ServedApp } from '../../shared/test/support/http';
+import { saleLedger, type SaleLedger } from '../../shared/test/support/sale-ledger';
 import { closeTestDeps, createTestDeps } from '../../shared/test/support/test-deps';
 import { createApp } from '../src/app';
 
@@ -16,7 +17,7 @@ export interface PurchaseApi {
   /** The orders of a sale as an admin lists them over HTTP. */
   ordersOf(eventId: string, admin: TestUser): Promise<Order[]>;
   /** What the database holds for a sale: its counters and the orders placed against it. */
-  ledger(eventId: string): Promise<{ available: number; sold: number; allocated: number; orders: number; ordered: number }>;
+  ledger(eventId: string): Promise<SaleLedger>;
 }
 
 export function usePurchaseApi(overrides: Record<string, string> = {}): PurchaseApi {
@@ -47,15 +48,6 @@ export function usePurchaseApi(overrides: Record<string, string> = {}): Purchase
         .set('Authorization', `Bearer ${admin.token}`)
         .expect(200)
     ).body.items;
-  api.ledger = async (eventId) => {
-    const { rows } = await api.deps.db.query(
-      `SELECT e.available_stock AS available, e.sold_quantity AS sold, e.allocated_stock AS allocated,
-              (SELECT count(*)::int FROM orders o WHERE o.event_id = e.id) AS orders,
-              (SELECT coalesce(sum(quantity), 0)::int FROM orders o WHERE o.event_id = e.id) AS ordered
-       FROM flash_sale_events e WHERE e.id = $1`,
-      [eventId],
-    );
-    return rows[0];
-  };
+  api.ledger = (eventId) => saleLedger(api.deps.db, eventId);
   return api;
 }

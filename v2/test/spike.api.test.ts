@@ -1,4 +1,5 @@
 import type { Socket } from 'socket.io-client';
+import type { StockUpdate } from '../src/realtime/rooms';
 import { createSale, createUsers } from '../../shared/test/factories';
 import { purchase, waitForOutcomes, type Outcome } from '../../shared/test/support/purchases';
 import { startV2Stack, type V2Stack } from './support/v2-stack';
@@ -13,13 +14,6 @@ afterAll(async () => {
   await stack.close();
 });
 
-interface StockMessage {
-  eventId: string;
-  availableStock: number;
-  soldQuantity: number;
-  status: string;
-}
-
 describe('v2 spike', () => {
   it('when 500 buyers race for 100 units, exactly 100 are confirmed and everyone hears their own result', async () => {
     const sale = await createSale(stack.deps, { units: 100 });
@@ -27,8 +21,8 @@ describe('v2 spike', () => {
     const buyers = await createUsers(stack.deps, 500);
 
     const watcher = await stack.socket();
-    const stockMessages: StockMessage[] = [];
-    watcher.on('stock', (message: StockMessage) => stockMessages.push(message));
+    const stockMessages: StockUpdate[] = [];
+    watcher.on('stock', (message: StockUpdate) => stockMessages.push(message));
     const ack = await watcher.emitWithAck('subscribe', { eventId: sale.id });
     expect(ack).toMatchObject({ ok: true, event: { id: sale.id, availableStock: 100 } });
 

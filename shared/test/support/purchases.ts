@@ -1,5 +1,6 @@
 // v2's purchase over HTTP (POST, status, waiting for decisions), for any test that buys through v2:
 // v2's own, the e2e tests, v1's browser test.
+import type { PurchaseOutcome } from '../../../v2/src/purchases/purchase-requests.repository';
 import { call, type CallResult } from './http';
 
 export interface Accepted {
@@ -8,12 +9,8 @@ export interface Accepted {
   statusUrl: string;
 }
 
-export interface Outcome {
-  requestId: string;
-  status: 'queued' | 'confirmed' | 'failed';
-  order?: { id: string; quantity: number; totalPrice: number };
-  error?: { code: string };
-}
+/** The wire type of a v2 purchase's state, as the API defines it (not re-declared here). */
+export type Outcome = PurchaseOutcome;
 
 export const purchase = (url: string, eventId: string, token: string, quantity = 1, headers?: Record<string, string>) =>
   call<Accepted & { error?: { code: string } }>(url, 'POST', `/api/flashsale/${eventId}/purchase`, { token, body: { quantity }, headers });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { postgresAdminUrl } from './test-services';
 
 /**
  * Test databases are named per run (`flashfast_t<run>_<label>`), so two test runs on one machine
@@ -7,7 +8,6 @@ import pg from 'pg';
  * the global setup and reaches the Jest workers through the environment they inherit.
  */
 const RUN_ENV = 'FLASHFAST_TEST_RUN';
-const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export function testRunId(): string {
   // A file run outside Jest's global setup (a single file in an editor) still gets a run of its own.
@@ -19,13 +19,13 @@ const runPrefix = (): string => `flashfast_t${testRunId()}_`;
 
 /** A database URL of this run; `label` tells the databases of one run apart (a Jest worker, a suite). */
 export function testDatabaseUrl(label: string = `w${process.env.JEST_WORKER_ID ?? '0'}`): string {
-  const url = new URL(POSTGRES_ADMIN_URL);
+  const url = new URL(postgresAdminUrl());
   url.pathname = `/${runPrefix()}${label.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`;
   return url.toString();
 }
 
 async function withAdmin<T>(use: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  const admin = new pg.Client({ connectionString: postgresAdminUrl() });
   await admin.connect();
   try {
     return await use(admin);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from '@flashfast/shared';
 import { createUser, type TestUser } from '../../../shared/test/factories';
 import { call, type CallResult } from '../../../shared/test/support/http';
+import { saleLedger } from '../../../shared/test/support/sale-ledger';
 
 const until = async (what: string, done: () => Promise<boolean>): Promise<void> => {
   for (let i = 0; i < 600; i += 1) {
@@ -96,15 +97,4 @@ export async function failFirstOrderWrite(deps: Deps, eventId: string, spared: s
 }
 
 /** What the database holds for a sale: counters, orders, and units per buyer. */
-export async function ledger(deps: Deps, eventId: string) {
-  const { rows } = await deps.db.query<{ available: number; sold: number; orders: number; ordered: number; quota_units: number; most_by_one_user: number }>(
-    `SELECT e.available_stock AS available, e.sold_quantity AS sold,
-            (SELECT count(*)::int FROM orders o WHERE o.event_id = e.id) AS orders,
-            (SELECT coalesce(sum(quantity), 0)::int FROM orders o WHERE o.event_id = e.id) AS ordered,
-            (SELECT coalesce(sum(quantity), 0)::int FROM event_user_quotas q WHERE q.event_id = e.id) AS quota_units,
-            (SELECT coalesce(max(units), 0)::int FROM (SELECT sum(quantity) AS units FROM orders o WHERE o.event_id = e.id GROUP BY user_id) u) AS most_by_one_user
-     FROM flash_sale_events e WHERE e.id = $1`,
-    [eventId],
-  );
-  return rows[0]!;
-}
+export const ledger = (deps: Deps, eventId: string) => saleLedger(deps.db, eventId);

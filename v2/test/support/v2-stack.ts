@@ -6,6 +6,7 @@ import { createSocketServer } from '../../src/realtime/socket-server';
 import { createApiServices, type ApiServices } from '../../src/services';
 import { startPurchaseWorker, type PurchaseWorker } from '../../src/workers/purchase-worker';
 import { closeTestDeps, createTestDeps } from '../../../shared/test/support/test-deps';
+import { testRedisUrl } from '../../../shared/test/support/test-services';
 
 export interface V2Stack {
   deps: Deps;
@@ -26,7 +27,7 @@ export interface V2Stack {
  */
 export async function startV2Stack(options: { worker?: boolean; redisDb?: number; env?: Record<string, string> } = {}): Promise<V2Stack> {
   const deps = await createTestDeps({
-    ...(options.redisDb === undefined ? {} : { REDIS_URL: `redis://127.0.0.1:6379/${options.redisDb}` }),
+    ...(options.redisDb === undefined ? {} : { REDIS_URL: testRedisUrl(options.redisDb) }),
     WORKER_LOCK_MS: '5000',
     RECONCILE_INTERVAL_MS: '500',
     RECONCILE_MIN_AGE_MS: '1000',
