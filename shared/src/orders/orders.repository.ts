@@ -1,6 +1,6 @@
 import type { Queryable } from '../platform/db';
 import { moneyToJson } from '../platform/money';
-import { CURSOR_COLUMN, pageWhere, toPage, type Cursor, type Page } from '../http/pagination';
+import { CURSOR_COLUMN, pageWhere, toPage, type Cursor, type Page } from '../db/keyset-pages';
 
 export interface Order {
   id: string;

@@ -1,6 +1,6 @@
 import type { Queryable } from '../platform/db';
 import { moneyToJson } from '../platform/money';
-import { CURSOR_COLUMN, keysetCondition, toPage, type Cursor, type Page } from '../http/pagination';
+import { CURSOR_COLUMN, keysetCondition, toPage, type Cursor, type Page } from '../db/keyset-pages';
 import type { CreateProductInput, UpdateProductInput } from './product.schema';
 
 export interface Product {

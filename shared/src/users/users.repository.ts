@@ -1,5 +1,5 @@
 import type { Queryable } from '../platform/db';
-import { CURSOR_COLUMN, pageWhere, toPage, type Cursor, type Page } from '../http/pagination';
+import { CURSOR_COLUMN, pageWhere, toPage, type Cursor, type Page } from '../db/keyset-pages';
 import type { Role } from '../auth/tokens';
 import type { User } from '../auth/users.repository';
 
