@@ -66,7 +66,9 @@ export function createSocketServer(deps: Deps, httpServer: HttpServer, pub: Redi
       socket.data.userId = deps.auth.authenticate(token).userId;
       next();
     } catch {
-      next(Object.assign(new Error('UNAUTHENTICATED'), { data: { code: 'UNAUTHENTICATED' } }));
+      // Socket.io's own refusal shape (an Error with `data`), its code from the one catalogue.
+      const code: ErrorCode = 'UNAUTHENTICATED';
+      next(Object.assign(new Error(code), { data: { code } }));
     }
   });
 
