@@ -4,8 +4,7 @@ module.exports = {
   testEnvironment: 'node',
   // e2e/: the cluster behind a real nginx (scripts/cluster), *.e2e.test.ts.
   roots: ['<rootDir>/shared', '<rootDir>/v1', '<rootDir>/v2', '<rootDir>/loadtest', '<rootDir>/e2e', '<rootDir>/scripts'],
-  // loadtest/ is plain JavaScript like bench/: its unit tests are *.test.js.
-  testMatch: ['**/*.test.ts', '<rootDir>/loadtest/**/*.test.js'],
+  testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleNameMapper: {

@@ -7,11 +7,10 @@ import type { Deps } from '@flashfast/shared';
 import { startAppProcess, stopAppProcess, type Role } from './support/chaos/app-processes';
 import { exited, freePort } from './support/chaos/host-processes';
 import { startOwnRedis } from './support/chaos/own-redis';
+import { programPath } from '../scripts/lib/entry-points';
 
 // Start-up and shutdown against dependencies that are not there: retried with backoff, logged
 // with the key and address, then one clear line and a non-zero exit; never a hang.
-const ROOT = path.resolve(__dirname, '..');
-const PROGRAMS: Record<Role, string> = { v1: 'v1/dist/main.js', v2: 'v2/dist/main-api.js', worker: 'v2/dist/main-worker.js' };
 let deps: Deps;
 let dir: string;
 
@@ -36,7 +35,7 @@ const baseEnv = () => ({
 
 /** Runs a process to its exit; resolves with its code and output lines. */
 async function runToExit(role: Role, env: Record<string, string>) {
-  const child = spawn(process.execPath, [path.join(ROOT, PROGRAMS[role])], {
+  const child = spawn(process.execPath, [programPath(role)], {
     env: { PATH: process.env.PATH, ...env, HOST: '127.0.0.1', PORT: String(await freePort()) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

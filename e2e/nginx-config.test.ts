@@ -5,14 +5,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { ensureLocalAuthority, findNginx, nginxVersion, ROOT } from '../scripts/cluster/index';
 
-// scripts/cluster/nginx-config.js is plain JavaScript without types of its own.
-type TlsFiles = { certFile: string; keyFile: string; httpPort: number };
-type RenderOptions = { host: string; port: number; upstreams: Record<string, string[]>; tls?: TlsFiles; http2Directive?: boolean };
-const { renderNginxConfig, renderLoopbackConfig, knowsHttp2Directive } = require('../scripts/cluster/nginx-config') as {
-  renderNginxConfig(source: string, options: RenderOptions): string;
-  renderLoopbackConfig(options: { port: number; host?: string; v1: string[]; v2: string[]; tls?: TlsFiles; http2Directive?: boolean }): string;
-  knowsHttp2Directive(versionText: string): boolean;
-};
+import { renderNginxConfig, renderLoopbackConfig, knowsHttp2Directive, type RenderOptions } from '../scripts/cluster/nginx-config';
 
 const production = fs.readFileSync(path.join(ROOT, 'nginx.conf'), 'utf8');
 const upstreamServers = (config: string, name: string): string[] => {
@@ -22,7 +15,7 @@ const upstreamServers = (config: string, name: string): string[] => {
 const directives = (config: string, name: string): string[] => [...config.matchAll(new RegExp(`^\\s*${name}\\s+([^;]*);`, 'gm'))].map((match) => match[1]!);
 
 const upstreams = { v1: ['127.0.0.1:1001', '127.0.0.1:1002', '127.0.0.1:1003'], v2: ['127.0.0.1:2001'] };
-const tls: TlsFiles = { certFile: '/run/tls/local host.pem', keyFile: '/run/tls/local host.key', httpPort: 18080 };
+const tls: NonNullable<RenderOptions['tls']> = { certFile: '/run/tls/local host.pem', keyFile: '/run/tls/local host.key', httpPort: 18080 };
 const renderedTls = renderLoopbackConfig({ port: 18443, ...upstreams, tls, http2Directive: true });
 const renderedTlsOldNginx = renderLoopbackConfig({ port: 18443, ...upstreams, tls, http2Directive: false });
 const renderedPlain = renderLoopbackConfig({ port: 18080, ...upstreams });

@@ -51,7 +51,7 @@ describe('npm run cluster (scripts/cluster.js) and Ctrl-C', () => {
 
   it('one SIGINT to its process group, as a terminal sends it, stops nginx and every instance, all exiting 0', async () => {
     const [port] = await freePorts(1);
-    job = startJob(process.execPath, [path.join(ROOT, 'scripts/cluster.js'), '--v1', '1', '--v2', '1', '--workers', '1', '--port', String(port)], {
+    job = startJob(process.execPath, [path.join(ROOT, 'dist/scripts/cluster.js'), '--v1', '1', '--v2', '1', '--workers', '1', '--port', String(port)], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,

@@ -1,6 +1,6 @@
 -- The multi-statement alternative to shared/src/sales/purchase.sql, for the benchmark only: the
 -- same decision as one transaction of six round trips (BEGIN, these four statements, COMMIT).
--- Parameters are pgbench's :name form; bench/lib/statements.js turns them into $n for
+-- Parameters are pgbench's :name form; bench/lib/statements.ts turns them into $n for
 -- node-postgres. A value a later statement needs comes from an earlier statement's row.
 
 -- name: lockSale

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { closeTestDeps, createTestDeps } from '../../shared/test/support/test-deps';
 import { testDatabaseUrl } from '../../shared/test/support/test-databases';
+import { ROOT } from '../lib/entry-points';
 import { alive, freePorts, startJob, type Job } from './processes';
 
-// `npm start` is `npm run build && node scripts/start-all.js`; the build is npm test's own step.
-const ROOT = path.resolve(__dirname, '../..');
-const START_ALL = path.join(ROOT, 'scripts/start-all.js');
+// `npm start` is `npm run build && node dist/scripts/start-all.js`; the build is npm test's own step.
+const START_ALL = path.join(ROOT, 'dist/scripts/start-all.js');
 const ADMIN_EMAIL = 'first-admin@example.test';
 
 let job: Job | undefined;

@@ -79,4 +79,4 @@ export function alive(pid: number): boolean {
   }
 }
 
-export const { freePorts } = require('../cluster/processes') as { freePorts: (count: number) => Promise<number[]> };
+export { freePorts } from '../lib/ports';

@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { exited, freePort, spawn, waitFor } from './host-processes';
 import type { ChildProcess } from 'node:child_process';
+import { programPath, type Program } from '../../../scripts/lib/entry-points';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const PROGRAMS = { v1: 'v1/dist/main.js', v2: 'v2/dist/main-api.js', worker: 'v2/dist/main-worker.js' } as const;
-export type Role = keyof typeof PROGRAMS;
+export type Role = Exclude<Program, 'migrate'>;
 
 /** One compiled app process (`npm run build` first; `npm test` does), its output in a log file. */
 export interface AppProcess {
@@ -23,7 +22,7 @@ export async function startAppProcess(role: Role, index: number, env: Record<str
   const port = await freePort();
   const logFile = path.join(logDir, `${name}.log`);
   const out = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [path.join(ROOT, PROGRAMS[role])], {
+  const child = spawn(process.execPath, [programPath(role)], {
     env: { PATH: process.env.PATH, ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', out, out],
   });

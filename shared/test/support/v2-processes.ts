@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROGRAMS, ROOT } from '../../../scripts/cluster/index';
-import { freePorts } from '../../../scripts/cluster/processes';
+import { PROGRAMS, ROOT } from '../../../scripts/lib/entry-points';
+import { freePorts } from '../../../scripts/lib/ports';
 import { signalGroup, supervise, type SupervisedProcess } from '../../../scripts/lib/supervisor';
 import { waitUntilReady } from '../../../scripts/lib/wait-ready';
 

@@ -1,0 +1,22 @@
+// Preloads that instrument a server under test, given to it through NODE_OPTIONS.
+import path from 'node:path';
+
+/**
+ * Environment that instruments a server under test: BENCH_CPU_PROFILE_DIR (a CPU profile per
+ * process, lib/cpu-profile.ts), BENCH_TRACE_IO_DIR (every query and Redis command timed,
+ * lib/trace-io.ts), plus `preloads` (compiled files beside this one) the caller adds.
+ */
+export function instrumentationEnv(preloads: string[] = []): Record<string, string> {
+  const env: Record<string, string> = {};
+  const files = [...preloads];
+  if (process.env.BENCH_CPU_PROFILE_DIR) {
+    env.BENCH_CPU_PROFILE_DIR = path.resolve(process.env.BENCH_CPU_PROFILE_DIR);
+    files.unshift('cpu-profile.js');
+  }
+  if (process.env.BENCH_TRACE_IO_DIR) {
+    env.BENCH_TRACE_IO_DIR = path.resolve(process.env.BENCH_TRACE_IO_DIR);
+    files.push('trace-io.js');
+  }
+  if (files.length > 0) env.NODE_OPTIONS = files.map((file) => `--require ${path.join(__dirname, file)}`).join(' ');
+  return env;
+}

@@ -1,0 +1,126 @@
+// `npm run bench:v2`: (1) how many purchases per second the v2 API accepts (202), next to bare
+// Express run the same way; (2) how many orders per second one v2 worker decides from a full
+// queue, next to BullMQ with a no-op processor; (3) the 10,000-buyer spike, v1 and v2 side by
+// side, through the load-test tool's library. Run on demand (not a test): about two minutes,
+// everything on 127.0.0.1, nothing left running. Settings: bench/lib/settings.ts, plus
+// BENCH_V2_USERS, BENCH_SPIKE_BUYERS/STOCK/CONNECTIONS, BENCH_CPU_PROFILE_DIR (profiles the servers),
+// BENCH_TRACE_IO_DIR (times their queries), BENCH_WHAT_IF=jwt-keyobject,custom-plans (experiments,
+// see bench/README.md), BENCH_V2_NO_ANALYZE=1, BENCH_V2_SKIP_SPIKE=1.
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+import { loadSettings } from './lib/settings';
+import * as db from './lib/database';
+import { instrumentationEnv } from './lib/instrumentation';
+import { benchServers } from './lib/bench-servers';
+import { purchaseSpike } from './lib/http-load';
+import { busyBeforeStart, cpuMeter } from '../scripts/lib/machine';
+import { databaseUrl as urlOf, recreateDatabase, withClient } from '../scripts/lib/databases';
+import { programPath } from '../scripts/lib/entry-points';
+import { customerToken } from '../scripts/lib/tokens';
+import type { Server } from '../scripts/lib/servers';
+import { runLoadtest } from '../loadtest/lib/run';
+import type { Options } from '../loadtest/lib/args';
+import { timeWorkerDrain } from './lib/worker-drain';
+import { noopThroughput } from './lib/bullmq-noop';
+import { render, writeResults, type V2Results } from './lib/v2-report';
+import { runBench } from './lib/run-bench';
+
+const settings = loadSettings();
+const int = (name: string, fallback: number): number => (process.env[name] ? Number(process.env[name]) : fallback);
+const USERS = int('BENCH_V2_USERS', 150_000);
+const SPIKE = { buyers: int('BENCH_SPIKE_BUYERS', 10_000), stock: int('BENCH_SPIKE_STOCK', 1_000), connections: int('BENCH_SPIKE_CONNECTIONS', 256) };
+const database = `${settings.database}_v2`;
+const databaseUrl = urlOf(settings.adminUrl, database);
+const redisPrefix = `ffbench2:${process.pid}:`;
+const startedAt = Date.now();
+const log = (message: string): void => console.log(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)}s] ${message}`);
+
+const servers = benchServers({ adminUrl: settings.adminUrl, database, redisUrl: settings.redisUrl, redisPrefix });
+const startServer = (name: string, script: string, env: NodeJS.ProcessEnv, { ready = true } = {}): Promise<Server> => servers.start({ name, script, env, ready });
+
+function serverEnv(jwtSecret: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  for (const key of ['DATABASE_POOL_SIZE', 'WORKER_CONCURRENCY', 'WRITE_BATCH_MAX', 'ACCEPT_BATCH_MAX']) if (process.env[key]) env[key] = process.env[key];
+  // Experiments behind the findings in bench/README.md; the servers' code is not changed.
+  const whatIf = new Set((process.env.BENCH_WHAT_IF ?? '').split(',').filter(Boolean));
+  Object.assign(env, instrumentationEnv(whatIf.has('jwt-keyobject') ? ['what-if-jwt-keyobject.js'] : []));
+  // node-postgres passes PGOPTIONS on: plans of the servers' sessions (foreign-key checks
+  // included) are made for the values at hand instead of cached generic ones.
+  if (whatIf.has('custom-plans')) env.PGOPTIONS = '-c plan_cache_mode=force_custom_plan';
+  // No back-pressure or per-user limit in the way: this measures the path, not the guards.
+  return { ...env, DATABASE_URL: databaseUrl, REDIS_URL: settings.redisUrl, REDIS_KEY_PREFIX: redisPrefix, JWT_SECRET: jwtSecret, QUEUE_MAX_DEPTH: '100000000', RATE_LIMIT_PURCHASE_MAX: '100000000' };
+}
+
+const analyze = (url: string): Promise<unknown> => withClient(url, (client) => client.query('ANALYZE'));
+
+async function main(): Promise<V2Results> {
+  const s = settings;
+  const results: Partial<V2Results> = { startedAt: new Date(startedAt).toISOString(), settings: { ...s, users: USERS, spike: SPIKE } };
+  results.busyBeforeStartPct = await busyBeforeStart();
+  results.machine = { cpus: os.availableParallelism(), node: process.version };
+  const jwtSecret = randomBytes(48).toString('base64url');
+  const env = serverEnv(jwtSecret);
+
+  await recreateDatabase(s.adminUrl, database);
+  const api = await startServer('v2 API', programPath('v2'), env); // migrates the database
+  const { events } = await db.seed(databaseUrl, { users: USERS, passwordHash: bcrypt.hashSync('bench-password', 10), phases: ['accept'] });
+  const tokens = Array.from({ length: USERS }, (_, i) => customerToken(jwtSecret, db.userId(i + 1)));
+  let issued = 0;
+  const nextToken = () => tokens[issued++ % tokens.length]!;
+  log(`v2 API ready at ${api.url} (no worker); ${USERS} users and their tokens, one sale of 10,000,000 units`);
+
+  // (1) acceptance, then bare Express the same way.
+  await db.checkpoint(databaseUrl);
+  const spike = { connections: s.connections, warmupSeconds: s.warmupSeconds, seconds: s.seconds, nextToken };
+  const acceptance = await purchaseSpike({ ...spike, url: api.url, path: `/api/flashsale/${events.accept}/purchase`, server: api });
+  results.acceptance = { ...acceptance, accepted: acceptance.non201?.[202] ?? 0, perSecond: (acceptance.non201?.[202] ?? 0) / acceptance.durationSeconds, everyRequestADifferentUser: issued <= USERS };
+  await servers.stop(api);
+  log(`v2 acceptance: ${results.acceptance.perSecond.toFixed(0)} 202/s`);
+  const bare = await startServer('express', path.join(__dirname, 'lib/express-baseline.js'), { PATH: process.env.PATH, NODE_ENV: 'production' });
+  const baseline = await purchaseSpike({ ...spike, url: bare.url, path: `/flashsale/${events.accept}/purchase`, server: bare });
+  results.baseline = baseline;
+  await servers.stop(bare);
+  results.acceptanceRatio = results.acceptance.perSecond / baseline.perSecond;
+  log(`bare Express: ${results.baseline.perSecond.toFixed(0)}/s; v2 acceptance is ${(100 * results.acceptanceRatio).toFixed(0)}% of it`);
+
+  // (2) the queue (warm-up and measured acceptance) is full and no worker ran: start one. The
+  // seed analysed purchase_requests while it was empty; autovacuum would have analysed it by
+  // now in real life (BENCH_V2_NO_ANALYZE=1 skips this). `orders` is still empty, as in a fresh
+  // deployment: see "stale plans" in bench/README.md and BENCH_WHAT_IF=custom-plans.
+  if (!process.env.BENCH_V2_NO_ANALYZE) await analyze(databaseUrl);
+  await db.checkpoint(databaseUrl);
+  let worker: Server | undefined;
+  const labels: Record<number, string> = { [process.pid]: 'bench' }; // the worker's pid joins once it is spawned
+  const stopMeter = cpuMeter(labels);
+  const drain = await timeWorkerDrain({
+    databaseUrl,
+    eventId: events.accept!,
+    meter: () => cpuMeter(labels),
+    startWorker: async () => {
+      worker = await startServer('v2 worker', programPath('worker'), env, { ready: false });
+      labels[worker.pid] = 'v2 worker';
+    },
+  });
+  const cpu = stopMeter();
+  await servers.stop(worker!);
+  const workerRun = { ...drain, cpu, tally: await db.saleTally(databaseUrl, events.accept!) };
+  results.worker = workerRun;
+  log(`v2 worker: ${workerRun.decided} decided in ${workerRun.wallSeconds.toFixed(1)} s from spawn, ${workerRun.perSecond?.toFixed(0)} orders/s from first to last decision`);
+  const noop = await noopThroughput({ redisUrl: s.redisUrl, prefix: `${redisPrefix}noop`, jobs: workerRun.decided, concurrency: Number(env.WORKER_CONCURRENCY ?? 256), eventId: events.accept!, meter: () => cpuMeter({ [process.pid]: 'no-op worker' }) });
+  results.noop = noop;
+  results.workerRatio = (workerRun.perSecond ?? 0) / noop.perSecond;
+  log(`BullMQ no-op: ${noop.completed} jobs at ${noop.perSecond.toFixed(0)}/s; the v2 worker is ${(100 * results.workerRatio).toFixed(0)}% of it`);
+  await servers.cleanUp();
+
+  const workerConsistent = workerRun.tally.balanced && workerRun.tally.sold === workerRun.tally.orders;
+  // (3) the spike, both versions, on a fresh local stack of the load-test tool.
+  if (process.env.BENCH_V2_SKIP_SPIKE) return { ...(results as V2Results), consistent: workerConsistent };
+  const spikeOptions: Options = { target: 'both', targets: ['v1', 'v2'], ...SPIKE, maxPerUser: 1, local: true, baseUrl: null, timeoutSeconds: 180, quiet: true };
+  const spikeRun = await runLoadtest(spikeOptions, { log });
+  const [v1, v2] = [spikeRun.targets.v1, spikeRun.targets.v2].map((run) => run && { summary: run.summary, audit: run.audit, cpu: run.cpu });
+  return { ...(results as V2Results), spike: { v1, v2, options: SPIKE }, consistent: workerConsistent && spikeRun.ok };
+}
+
+runBench({ startedAt, main, cleanUp: servers.cleanUp, render, writeResults, ok: (results) => results.consistent });
