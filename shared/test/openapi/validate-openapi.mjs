@@ -4,6 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 
+const file = process.argv[2];
+if (!file) {
+  process.stderr.write('usage: node validate-openapi.mjs <file.yaml>\n');
+  process.exit(2);
+}
 const validator = new Validator();
-const result = await validator.validate(readFileSync(process.argv[2], 'utf8'));
+const result = await validator.validate(readFileSync(file, 'utf8'));
 process.stdout.write(JSON.stringify({ valid: result.valid, version: validator.version, errors: result.errors }));

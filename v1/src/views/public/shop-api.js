@@ -25,6 +25,7 @@ const retryAfterOf = (response) => {
  * ApiError; an UNAUTHENTICATED one for a signed-in user also calls `onSessionEnded`.
  */
 export function createApi({ token, onSessionEnded }) {
+  /** @param {string} method @param {string} path @param {{ base?: string, body?: unknown }} [options] */
   return async function api(method, path, { base = '', body } = {}) {
     const headers = { Accept: 'application/json' };
     const current = token();

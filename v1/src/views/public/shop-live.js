@@ -5,6 +5,7 @@ import { applyStock, stockOf } from './shop-sales.js';
 import { $, state } from './shop-state.js';
 
 const setLiveStatus = (text) => ($('live-status').textContent = text);
+/** @type {(outcome: unknown) => void} */
 let onOutcome = () => undefined;
 
 /** Loads the client and connects; `outcomes(outcome)` gets every `purchase` message (this user's v2 results). */

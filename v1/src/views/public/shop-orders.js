@@ -37,7 +37,7 @@ function orderRow(order) {
     Object.assign(document.createElement('td'), { className: 'short', textContent: money(order.totalPrice) }),
     Object.assign(document.createElement('td'), { className: 'short', textContent: STATUS_WORDS[order.status] || order.status }),
   ];
-  const labels = [...$('orders').tHead.rows[0].cells].map((header) => header.textContent);
+  const labels = [.../** @type {HTMLTableElement} */ ($('orders')).tHead.rows[0].cells].map((header) => header.textContent);
   cells.forEach((cell, i) => {
     cell.setAttribute('role', 'cell');
     cell.dataset.label = labels[i];
@@ -47,7 +47,7 @@ function orderRow(order) {
 }
 
 export async function loadOrders() {
-  const table = $('orders');
+  const table = /** @type {HTMLTableElement} */ ($('orders'));
   if (!state.session) {
     table.hidden = true;
     $('orders-status').textContent = 'Log in to see your orders.';

@@ -35,7 +35,7 @@ const confirmedText = (order) => `Confirmed: order ${shortId(order.id)}, total $
 export async function buy(eventId, quantity) {
   const sale = state.sales.get(eventId);
   if (!state.session) return notify('Log in or create an account to buy.');
-  const version = document.querySelector('input[name=version]:checked').value;
+  const version = /** @type {HTMLInputElement} */ (document.querySelector('input[name=version]:checked')).value;
   const entry = addActivity(sale, version, quantity);
   const card = state.cards.get(eventId);
   card.classList.add('busy');

@@ -28,7 +28,7 @@ function renderSales(onBuy) {
   list.replaceChildren();
   state.cards.clear();
   for (const sale of state.sales.values()) {
-    const card = $('sale-card').content.firstElementChild.cloneNode(true);
+    const card = /** @type {HTMLElement} */ (/** @type {HTMLTemplateElement} */ ($('sale-card')).content.firstElementChild.cloneNode(true));
     const part = (selector) => card.querySelector(selector);
     part('.sale-name').textContent = sale.product.name;
     part('.sale-ref').textContent = saleReference(sale);
