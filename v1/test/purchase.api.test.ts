@@ -69,7 +69,7 @@ describe('v1 contract: POST /flashsale/:eventId/purchase', () => {
     ['switched off', { isActive: false }, 'SALE_INACTIVE'],
     ['not started yet', { startsInSeconds: 3600, endsInSeconds: 7200 }, 'SALE_NOT_STARTED'],
     ['over', { startsInSeconds: -7200, endsInSeconds: -3600 }, 'SALE_ENDED'],
-  ])('when the sale is %s, it is 409 %s and no stock moves', async (_label, options, code) => {
+  ] as const)('when the sale is %s, it is 409 %s and no stock moves', async (_label, options, code) => {
     const sale = await createSale(api.deps, { units: 3, ...options });
 
     expectError(await api.purchase(sale.id, customer), 409, code);

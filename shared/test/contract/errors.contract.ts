@@ -1,3 +1,4 @@
+import type { ErrorCode } from '@flashfast/shared';
 import type { Response } from 'supertest';
 import { createProductViaApi } from './fixtures';
 import { expectError, useContractApi } from './harness';
@@ -41,7 +42,7 @@ export function describeErrorContract(target: ContractTarget): void {
 
     it('when anything goes wrong, every status of the contract answers the same {error: {code, message}} shape', async () => {
       const product = await createProductViaApi(api, { stock: 1 });
-      const cases: [number, string, Promise<Response>][] = [
+      const cases: [number, ErrorCode, Promise<Response>][] = [
         [400, 'VALIDATION_ERROR', api.call('post', '/products', api.admin).send({ price: -1 })],
         [401, 'UNAUTHENTICATED', api.call('get', '/auth/me').set('Authorization', 'Basic abc')],
         [403, 'FORBIDDEN', api.call('delete', `/products/${product.id}`, api.customer)],

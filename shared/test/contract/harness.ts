@@ -1,5 +1,5 @@
 import request, { type Response, type Test } from 'supertest';
-import type { Deps } from '@flashfast/shared';
+import type { Deps, ErrorCode } from '@flashfast/shared';
 import { createUser, type TestUser } from '../factories';
 import type { ServedApp } from '../support/http';
 import { closeTestDeps, createTestDeps } from '../support/test-deps';
@@ -65,7 +65,7 @@ export function useContractApi(target: ContractTarget, overrides: Record<string,
 }
 
 /** The one error shape of docs/api.md: `{error: {code, message, details?}}`, as JSON, with the given status. */
-export function expectError(response: Response, status: number, code: string): void {
+export function expectError(response: Response, status: number, code: ErrorCode): void {
   expect({ status: response.status, code: response.body?.error?.code }).toEqual({ status, code });
   expect(response.headers['content-type']).toMatch(/^application\/json/);
   expect(Object.keys(response.body)).toEqual(['error']);

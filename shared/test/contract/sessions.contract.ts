@@ -1,4 +1,4 @@
-import { signToken } from '@flashfast/shared';
+import { signToken, type ErrorCode } from '@flashfast/shared';
 import { createSale, createUser, type TestUser } from '../factories';
 import { eventually } from '../support/eventually';
 import { expectError, useContractApi } from './harness';
@@ -17,7 +17,7 @@ export function describeSessionsContract(target: ContractTarget): void {
      * Behind nginx each request may reach another instance, and each hears of the change on its own
      * within the promise: every route is polled until it refuses, then the refusal's shape is checked.
      */
-    const refusedEverywhere = async (user: TestUser, status: number, code: string, routes: ReadonlyArray<readonly [Method, string, object?]>) => {
+    const refusedEverywhere = async (user: TestUser, status: number, code: ErrorCode, routes: ReadonlyArray<readonly [Method, string, object?]>) => {
       for (const [method, path, body] of routes) {
         const { value } = await eventually(async () => api.call(method, path, user).send(body), (r) => r.status === status, PROMISED_MS);
         expectError(value, status, code);
