@@ -75,13 +75,24 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 }
 
 export async function withTransaction<T>(db: Db, work: (client: DbClient) => Promise<T>): Promise<T> {
-  const client = await db.connect();
+  return transactionOn(await db.connect(), work);
+}
+
+/**
+ * BEGIN, `work`, then `commit` (a plain COMMIT unless the caller must learn what a lost COMMIT
+ * did) on a client just taken from the pool, which it gives back. Any failure rolls back.
+ */
+export async function transactionOn<T>(
+  client: DbClient,
+  work: (client: DbClient) => Promise<T>,
+  commit: (client: DbClient, result: T) => Promise<unknown> = (c) => c.query('COMMIT'),
+): Promise<T> {
   // A connection that failed (or whose ROLLBACK failed) goes, never back to the pool.
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await work(client);
-    await client.query('COMMIT');
+    await commit(client, result);
     return result;
   } catch (error) {
     if (isDependencyFailure(error)) broken = error as Error;

@@ -1,6 +1,6 @@
 import { AppError, notFound } from '../platform/app-error';
 import type { Config } from '../platform/config';
-import type { Db, DbClient } from '../platform/db';
+import { transactionOn, type Db, type DbClient } from '../platform/db';
 import { isDependencyFailure } from '../platform/dependency-failures';
 import type { Logger } from '../platform/logger';
 import type { Metrics } from '../platform/metrics';
@@ -123,28 +123,21 @@ export async function placeTogether(db: Db, purchases: readonly PurchaseInput[])
   const client = await db.connect().catch((error: unknown) => {
     throw new NoConnection(error);
   });
-  // A connection that failed (or whose ROLLBACK failed) goes, never back to the pool.
-  let broken: Error | undefined;
-  let decided: Awaited<ReturnType<typeof decideLocked>>;
-  try {
-    await client.query('BEGIN');
-    decided = await decideLocked(client, purchases);
-    try {
-      await client.query('COMMIT');
-    } catch (error) {
-      // Nothing written, or PostgreSQL answered (so it rolled back): the usual rules apply.
-      if (!decided.xid || sqlState(error)) throw error;
-      const outcome = await committed(db, decided.xid);
-      if (outcome === undefined) throw Object.assign(commitUnknown(), { cause: error });
-      if (!outcome) throw error;
-    }
-  } catch (error) {
-    if (isDependencyFailure(error)) broken = error as Error;
-    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  const decided = await transactionOn(
+    client,
+    (locked) => decideLocked(locked, purchases),
+    async (locked, { xid }) => {
+      try {
+        await locked.query('COMMIT');
+      } catch (error) {
+        // Nothing written, or PostgreSQL answered (so it rolled back): the usual rules apply.
+        if (!xid || sqlState(error)) throw error;
+        const outcome = await committed(db, xid);
+        if (outcome === undefined) throw Object.assign(commitUnknown(), { cause: error });
+        if (!outcome) throw error;
+      }
+    },
+  );
   if (!decided.plan) return purchases.map(() => failed(notFound('flash-sale event')));
   return answers(db, purchases, decided.plan, decided.placed);
 }
