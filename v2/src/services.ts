@@ -2,7 +2,7 @@ import { closeRedis, type Batcher, type Deps } from '@flashfast/shared';
 import { createPurchaseQueues, createQueueConnection, type PurchaseQueues } from './queues/purchase-queue';
 import { QueueDepth } from './queues/queue-depth';
 import type { AcceptDeps } from './purchases/accept-purchase';
-import type { NewRequest } from './purchases/purchase-requests.repository';
+import { countUndecided, type NewRequest } from './purchases/purchase-requests.repository';
 import { createRequestIntake, type IntakeResult } from './purchases/request-intake';
 import type { StockUpdate } from './realtime/rooms';
 import { SaleStock } from './stock/sale-stock';
@@ -28,9 +28,11 @@ export interface ApiServices extends AcceptDeps {
 export function createApiServices(deps: Deps): ApiServices {
   const connection = createQueueConnection(deps.config, 'api-queues', { failFast: true });
   const queues = createPurchaseQueues(deps.config, connection);
-  const stock = new SaleStock(deps.redis, deps.db, deps.config.REDIS_KEY_PREFIX, deps.soldOut);
+  // The per-user purchase limit is counted by the admission script itself: no round trip of its own.
+  const attempts = { max: deps.config.RATE_LIMIT_PURCHASE_MAX, windowMs: deps.config.RATE_LIMIT_WINDOW_MS };
+  const stock = new SaleStock(deps.redis, deps.db, deps.config.REDIS_KEY_PREFIX, deps.soldOut, attempts);
   const intake = createRequestIntake(deps, queues, stock);
-  const queueDepth = new QueueDepth(queues.purchases, deps.config.QUEUE_MAX_DEPTH);
+  const queueDepth = new QueueDepth(() => countUndecided(deps.db), deps.config.QUEUE_MAX_DEPTH);
   return {
     db: deps.db,
     orphanAfterMs: deps.config.ORPHAN_AFTER_MS,

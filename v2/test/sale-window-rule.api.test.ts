@@ -10,7 +10,8 @@ let stack: V2Stack;
 let admin: TestUser;
 
 beforeAll(async () => {
-  stack = await startV2Stack({ env: { WORKER_CONCURRENCY: '4', WRITE_BATCH_MAX: '4' } });
+  // Small batches, one at a time: the backlog takes a while, so that the change lands mid-way.
+  stack = await startV2Stack({ env: { WORKER_CONCURRENCY: '1', ACCEPT_BATCH_MAX: '2' } });
   admin = await createUser(stack.deps, 'admin');
 });
 afterAll(async () => {

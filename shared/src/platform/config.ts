@@ -56,7 +56,8 @@ const configSchema = z.object({
   SOLD_OUT_MEMORY_MS: intFromEnv(2_000, 0),
   // v2 queue and worker
   QUEUE_MAX_DEPTH: intFromEnv(100_000, 1),
-  WORKER_CONCURRENCY: intFromEnv(256, 1),
+  // Batch jobs a worker decides at once (two: one batch's Lua call overlaps the other's transaction).
+  WORKER_CONCURRENCY: intFromEnv(2, 1),
   // Failures of a dependency are retried for PURCHASE_RETRY_FOR_MS (capped exponential backoff);
   // any other failure PURCHASE_ATTEMPTS times. Then the request is dead-lettered.
   PURCHASE_ATTEMPTS: intFromEnv(5, 1),
@@ -66,7 +67,6 @@ const configSchema = z.object({
   DEAD_LETTER_REPLAY_MAX: intFromEnv(200, 0),
   WORKER_HEARTBEAT_MS: intFromEnv(2_000, 100),
   WORKER_LOCK_MS: intFromEnv(15_000, 1000),
-  WRITE_BATCH_MAX: intFromEnv(500, 1),
   ACCEPT_BATCH_MAX: intFromEnv(500, 1),
   RECONCILE_INTERVAL_MS: intFromEnv(2_000, 100),
   RECONCILE_MIN_AGE_MS: intFromEnv(3_000, 0),

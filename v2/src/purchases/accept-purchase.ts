@@ -71,6 +71,8 @@ export async function acceptPurchase(deps: AcceptDeps, input: AcceptInput): Prom
   switch (admission.kind) {
     case 'missing':
       throw tryAgainShortly('stock counters are being rebuilt');
+    case 'rate-limited':
+      throw new AppError('RATE_LIMITED', 'too many requests, slow down', undefined, admission.retryAfterSeconds);
     case 'refused':
       throw purchaseRefused(admission.code);
     case 'existing':

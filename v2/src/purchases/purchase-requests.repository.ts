@@ -23,13 +23,16 @@ export interface NewRequest {
   acceptedAt: number;
 }
 
-/** Inserts accepted requests in one statement; returns the ids that were new (not a reused key, nor an unknown user). */
-export async function insertRequests(db: Queryable, requests: NewRequest[]): Promise<Set<string>> {
+/**
+ * Inserts accepted requests in one statement, each with the id of the batch job that will carry
+ * it (`batchIds`, one per request); returns the ids that were new (not a reused key, nor an unknown user).
+ */
+export async function insertRequests(db: Queryable, requests: NewRequest[], batchIds: string[]): Promise<Set<string>> {
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO purchase_requests (id, user_id, event_id, quantity, idempotency_key, accepted_at)
-     SELECT id, user_id, event_id, quantity, key, to_timestamp(accepted_ms / 1000.0)
-     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::bigint[])
-       AS t(id, user_id, event_id, quantity, key, accepted_ms)
+    `INSERT INTO purchase_requests (id, user_id, event_id, quantity, idempotency_key, accepted_at, batch_id)
+     SELECT id, user_id, event_id, quantity, key, to_timestamp(accepted_ms / 1000.0), batch_id
+     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::text[], $6::bigint[], $7::uuid[])
+       AS t(id, user_id, event_id, quantity, key, accepted_ms, batch_id)
      -- a valid token of a deleted account must not fail the whole batch on the foreign key
      WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = t.user_id)
      ON CONFLICT DO NOTHING
@@ -41,6 +44,7 @@ export async function insertRequests(db: Queryable, requests: NewRequest[]): Pro
       requests.map((r) => r.quantity),
       requests.map((r) => r.idempotencyKey ?? null),
       requests.map((r) => r.acceptedAt),
+      batchIds,
     ],
   );
   return new Set(rows.map((row) => row.id));
@@ -90,6 +94,8 @@ export async function findOutcomes(db: Queryable, requestIds: string[]): Promise
 export interface StoredRequest extends NewRequest {
   status: RequestStatus;
   deadLettered: boolean;
+  /** The id of the job that carries it (rows written before batches: the request's own id). */
+  batchId: string;
 }
 
 interface RequestRow {
@@ -101,9 +107,10 @@ interface RequestRow {
   accepted_ms: string;
   status: RequestStatus;
   dead_lettered: boolean;
+  batch_id: string | null;
 }
 
-const SELECT_REQUESTS = `SELECT id, user_id, event_id, quantity, idempotency_key, status, dead_lettered_at IS NOT NULL AS dead_lettered,
+const SELECT_REQUESTS = `SELECT id, user_id, event_id, quantity, idempotency_key, status, dead_lettered_at IS NOT NULL AS dead_lettered, batch_id,
     (extract(epoch from accepted_at) * 1000)::bigint::text AS accepted_ms
   FROM purchase_requests`;
 
@@ -116,6 +123,7 @@ const toStoredRequest = (row: RequestRow): StoredRequest => ({
   acceptedAt: Number(row.accepted_ms),
   status: row.status,
   deadLettered: row.dead_lettered,
+  batchId: row.batch_id ?? row.id,
 });
 
 export async function findRequest(db: Queryable, requestId: string): Promise<StoredRequest | undefined> {
@@ -158,4 +166,15 @@ export async function existingUsers(db: Queryable, userIds: string[]): Promise<S
 export async function existingRequestIds(db: Queryable, requestIds: string[]): Promise<Set<string>> {
   const { rows } = await db.query<{ id: string }>('SELECT id FROM purchase_requests WHERE id = ANY($1::uuid[])', [requestIds]);
   return new Set(rows.map((row) => row.id));
+}
+
+/** These requests leave their batch: each is carried by a job of its own, under its own id. */
+export async function detachFromBatch(db: Queryable, requestIds: string[]): Promise<void> {
+  await db.query(`UPDATE purchase_requests SET batch_id = id WHERE id = ANY($1::uuid[]) AND status = 'queued'`, [requestIds]);
+}
+
+/** Accepted requests not decided yet (dead letters aside): the backlog, through the partial index of queued rows. */
+export async function countUndecided(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM purchase_requests WHERE status = 'queued' AND dead_lettered_at IS NULL`);
+  return rows[0]!.n;
 }

@@ -1,36 +1,43 @@
+import { randomUUID } from 'node:crypto';
 import { createBatcher, type Batcher, type Deps } from '@flashfast/shared';
-import { purchaseJobOptions, type PurchaseQueues } from '../queues/purchase-queue';
+import { BATCH_JOB_NAME, batchJobOptions, jobData, type PurchaseQueues } from '../queues/purchase-queue';
 import type { SaleStock } from '../stock/sale-stock';
 import { existingUsers, insertRequests, type NewRequest } from './purchase-requests.repository';
 
 export type IntakeResult = 'queued' | 'key-conflict' | 'unknown-user';
 
+const groupBySale = (requests: NewRequest[]): Map<string, NewRequest[]> => {
+  const bySale = new Map<string, NewRequest[]>();
+  for (const request of requests) {
+    const group = bySale.get(request.eventId);
+    if (group) group.push(request);
+    else bySale.set(request.eventId, [request]);
+  }
+  return bySale;
+};
+
 /**
  * Makes accepted requests durable and queues them, many at a time: one multi-row INSERT into
- * PostgreSQL, then one bulk add to BullMQ. The row comes first: if the add is lost (crash,
- * Redis down or flushed) the reconciler finds the row and queues it again.
+ * PostgreSQL, then ONE BullMQ job per sale in the batch (a spike is one sale: one job), not one
+ * per purchase. The rows come first, each naming its batch's job: if the add is lost (crash,
+ * Redis down or flushed) the reconciler finds the rows and queues the batch again under that id.
  */
 export function createRequestIntake(deps: Deps, queues: PurchaseQueues, stock: SaleStock): Batcher<NewRequest, IntakeResult> {
   return createBatcher<NewRequest, IntakeResult>({
     maxSize: deps.config.ACCEPT_BATCH_MAX,
     concurrency: 2,
     flush: async (requests) => {
-      const inserted = await insertRequests(deps.db, requests);
+      const batchOfSale = new Map([...groupBySale(requests).keys()].map((eventId) => [eventId, randomUUID()]));
+      const inserted = await insertRequests(deps.db, requests, requests.map((request) => batchOfSale.get(request.eventId)!));
       const fresh = requests.filter((request) => inserted.has(request.requestId));
-      await markWritten(stock, fresh).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not clear written admissions'));
+      const batches = groupBySale(fresh);
+      await markWritten(stock, batches).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not clear written admissions'));
       try {
         await queues.purchases.addBulk(
-          fresh.map((request) => ({
-            name: 'purchase',
-            data: {
-              requestId: request.requestId,
-              userId: request.userId,
-              eventId: request.eventId,
-              quantity: request.quantity,
-              acceptedAt: request.acceptedAt,
-              ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
-            },
-            opts: purchaseJobOptions(deps.config, request.requestId),
+          [...batches].map(([eventId, group]) => ({
+            name: BATCH_JOB_NAME,
+            data: { eventId, requests: group.map(jobData) },
+            opts: batchJobOptions(deps.config, batchOfSale.get(eventId)!),
           })),
         );
       } catch (error) {
@@ -47,8 +54,6 @@ export function createRequestIntake(deps: Deps, queues: PurchaseQueues, stock: S
 }
 
 /** Written rows are safe: their admissions need no sweeping (a failure here only delays that). */
-async function markWritten(stock: SaleStock, requests: NewRequest[]): Promise<void> {
-  const bySale = new Map<string, string[]>();
-  for (const request of requests) bySale.set(request.eventId, [...(bySale.get(request.eventId) ?? []), request.requestId]);
-  await Promise.all([...bySale].map(([eventId, ids]) => stock.admissionsWritten(eventId, ids)));
+async function markWritten(stock: SaleStock, batches: Map<string, NewRequest[]>): Promise<void> {
+  await Promise.all([...batches].map(([eventId, group]) => stock.admissionsWritten(eventId, group.map((request) => request.requestId))));
 }

@@ -1,9 +1,9 @@
 import type { Deps } from '@flashfast/shared';
-import { findOutcomes } from '../purchases/purchase-requests.repository';
+import { findOutcomes, findRequest } from '../purchases/purchase-requests.repository';
 import type { SaleStock } from '../stock/sale-stock';
 import type { FailureCause } from '../workers/retry-policy';
 import { clearDeadLettered, findDeadLettered, markDeadLettered } from './dead-letters.repository';
-import { purchaseJobOptions, type PurchaseJob, type PurchaseQueues } from './purchase-queue';
+import { queueBatch, type PurchaseJob, type PurchaseQueues } from './purchase-queue';
 
 /**
  * Dead letters, for a one-purchase job and a batch job alike: PostgreSQL records that (and why)
@@ -46,17 +46,15 @@ export async function requeueDeadLetter(parts: DeadLetterParts, request: Purchas
   // Units were given back when it was dead-lettered, unless PostgreSQL could not say: make sure.
   await parts.stock.release(request);
   await parts.stock.forgetDecision(eventId, requestId);
+  // Replayed, it is a batch of one under its own id (its row says so: clearDeadLettered). Its
+  // spent job goes: the one of its own, or its batch's once that failed (its other requests are
+  // dead letters of their own, kept in PostgreSQL and the dead-letter queue).
   await (await parts.queues.purchases.getJob(requestId))?.remove();
+  const batchId = (await findRequest(parts.deps.db, requestId))?.batchId;
+  const batch = batchId && batchId !== requestId ? await parts.queues.purchases.getJob(batchId) : undefined;
+  if (batch && (await batch.isFailed())) await batch.remove();
   await clearDeadLettered(parts.deps.db, requestId);
-  const job: PurchaseJob = {
-    requestId,
-    userId: request.userId,
-    eventId,
-    quantity: request.quantity,
-    acceptedAt: request.acceptedAt,
-    ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
-  };
-  await parts.queues.purchases.add('purchase', job, purchaseJobOptions(parts.deps.config, requestId));
+  await queueBatch(parts.queues, parts.deps.config, requestId, [request]);
   await (await parts.queues.deadLetters.getJob(requestId))?.remove();
 }
 

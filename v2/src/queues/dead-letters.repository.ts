@@ -13,7 +13,8 @@ export async function markDeadLettered(db: Queryable, requestId: string, cause: 
 
 export async function clearDeadLettered(db: Queryable, requestId: string): Promise<void> {
   await db.query(
-    `UPDATE purchase_requests SET dead_lettered_at = NULL, dead_letter_cause = NULL, dead_letter_error = NULL WHERE id = $1`,
+    // Replayed, it is decided in a job of its own, under its own id.
+    `UPDATE purchase_requests SET dead_lettered_at = NULL, dead_letter_cause = NULL, dead_letter_error = NULL, batch_id = id WHERE id = $1`,
     [requestId],
   );
 }

@@ -7,8 +7,22 @@ import { BACKOFF_TYPE, retryPolicy, type FailureCause } from '../workers/retry-p
 export const PURCHASE_QUEUE = 'purchases';
 export const DEAD_LETTER_QUEUE = 'purchases-dead-letter';
 
-/** One queued purchase request, as recorded; the job id is the request id, so a request is never queued twice. */
+/** One queued purchase request, as recorded. */
 export type PurchaseJob = NewRequest;
+
+/**
+ * A BullMQ job: the requests of one sale that one intake batch made durable (a job is the unit
+ * BullMQ charges for, so a job carries many purchases). The job id is the batch id that each
+ * request's row records (`batch_id`), so a batch is never queued twice and the reconciler finds
+ * the job of any request. A purchase split off its batch, or replayed, becomes a batch of one
+ * under its own request id.
+ */
+export interface BatchJob {
+  eventId: string;
+  requests: PurchaseJob[];
+}
+
+export const BATCH_JOB_NAME = 'batch';
 
 export interface DeadLetterJob extends PurchaseJob {
   reason: string;
@@ -35,11 +49,11 @@ type JobConfig = Parameters<typeof retryPolicy>[0];
 const attemptsByConfig = new WeakMap<JobConfig, number>();
 
 /** The retry policy's attempts; its delays come from the worker's `backoffStrategy` (BACKOFF_TYPE). */
-export function purchaseJobOptions(config: JobConfig, requestId: string): JobsOptions {
+export function batchJobOptions(config: JobConfig, batchId: string): JobsOptions {
   let attempts = attemptsByConfig.get(config);
   if (attempts === undefined) attemptsByConfig.set(config, (attempts = retryPolicy(config).attempts));
   return {
-    jobId: requestId,
+    jobId: batchId,
     attempts,
     backoff: { type: BACKOFF_TYPE },
     // Kept a while so that a late duplicate add (the reconciler) is recognised and ignored.
@@ -48,15 +62,30 @@ export function purchaseJobOptions(config: JobConfig, requestId: string): JobsOp
   };
 }
 
+/** Queues one batch of one sale's requests (after their rows, with this batch id, are written). */
+export async function queueBatch(queues: PurchaseQueues, config: JobConfig, batchId: string, requests: PurchaseJob[]): Promise<void> {
+  await queues.purchases.add(BATCH_JOB_NAME, { eventId: requests[0]!.eventId, requests: requests.map(jobData) }, batchJobOptions(config, batchId));
+}
+
+/** Only what deciding needs (a stored request carries more). */
+export const jobData = (request: PurchaseJob): PurchaseJob => ({
+  requestId: request.requestId,
+  userId: request.userId,
+  eventId: request.eventId,
+  quantity: request.quantity,
+  acceptedAt: request.acceptedAt,
+  ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+});
+
 export interface PurchaseQueues {
-  purchases: Queue<PurchaseJob>;
+  purchases: Queue<BatchJob>;
   deadLetters: Queue<DeadLetterJob>;
   close(): Promise<void>;
 }
 
 export function createPurchaseQueues(config: Config, connection: Redis): PurchaseQueues {
   const prefix = queuePrefix(config);
-  const purchases = new Queue<PurchaseJob>(PURCHASE_QUEUE, { connection, prefix });
+  const purchases = new Queue<BatchJob>(PURCHASE_QUEUE, { connection, prefix });
   const deadLetters = new Queue<DeadLetterJob>(DEAD_LETTER_QUEUE, { connection, prefix });
   purchases.on('error', () => undefined);
   deadLetters.on('error', () => undefined);

@@ -1,15 +1,14 @@
-import type { Queue } from 'bullmq';
-
 /**
- * The queue's backlog, read every `intervalMs` instead of on every purchase: back-pressure
- * needs a bound, not an exact count, and this keeps a Redis round trip off the hot path.
+ * The backlog: purchases accepted and not yet decided, read every `intervalMs` instead of on
+ * every purchase: back-pressure needs a bound, not an exact count, and this keeps a round trip
+ * off the hot path. Counted in requests, not BullMQ jobs (a job carries a batch of them).
  */
 export class QueueDepth {
   private waiting = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly queue: Queue,
+    private readonly countWaiting: () => Promise<number>,
     private readonly maxDepth: number,
     intervalMs = 200,
   ) {
@@ -24,9 +23,9 @@ export class QueueDepth {
 
   async refresh(): Promise<void> {
     try {
-      this.waiting = await this.queue.getWaitingCount();
+      this.waiting = await this.countWaiting();
     } catch {
-      // Redis unreachable: admission will fail on its own and say so.
+      // Unreachable: admission will fail on its own and say so.
     }
   }
 

@@ -1,11 +1,18 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import { findSale, type Deps, type Redis } from '@flashfast/shared';
 import type { PurchaseOutcome } from '../purchases/purchase-requests.repository';
-import { FLASHSALE_NAMESPACE, adapterKey, saleRoom, userRoom, type StockUpdate } from './rooms';
+import { FLASHSALE_NAMESPACE, adapterKey, outcomesChannel, saleRoom, type StockUpdate } from './rooms';
 import { StockPublisher } from './stock-publisher';
 
+/** A buyer's decided purchase, as one entry of a batch's message. */
+export interface DecidedPurchase {
+  userId: string;
+  outcome: PurchaseOutcome;
+}
+
 export interface Notifier {
-  purchaseDecided(userId: string, outcome: PurchaseOutcome): void;
+  /** Every outcome of a batch in one message; each buyer still gets their own `purchase` push. */
+  purchasesDecided(decided: DecidedPurchase[]): void;
   stockChanged(eventId: string): void;
   flush(): Promise<void>;
 }
@@ -15,7 +22,12 @@ export const readStockUpdate = async (deps: Pick<Deps, 'db'>, eventId: string): 
   return sale && { eventId, availableStock: sale.availableStock, soldQuantity: sale.soldQuantity, status: sale.status };
 };
 
-/** Pushes from a process without a Socket.io server (the worker), through the Redis adapter's channels. */
+/**
+ * Pushes from a process without a Socket.io server (the worker): stock through the Redis
+ * adapter's channels (coalesced), decided purchases as one message per batch on their own
+ * channel, which each API instance fans out to the buyers connected to it (outcome-fanout.ts)
+ * instead of one adapter message per buyer.
+ */
 export function createEmitterNotifier(deps: Deps, redis: Redis): Notifier {
   const flashsale = new Emitter(redis, { key: adapterKey(deps.config.REDIS_KEY_PREFIX) }).of(FLASHSALE_NAMESPACE);
   const stock = new StockPublisher({
@@ -26,7 +38,7 @@ export function createEmitterNotifier(deps: Deps, redis: Redis): Notifier {
     emit: (update) => flashsale.to(saleRoom(update.eventId)).emit('stock', update),
   });
   return {
-    purchaseDecided: (userId, outcome) => flashsale.to(userRoom(userId)).emit('purchase', outcome),
+    purchasesDecided: (decided) => void redis.publish(outcomesChannel(deps.config.REDIS_KEY_PREFIX), JSON.stringify(decided)),
     stockChanged: (eventId) => stock.changed(eventId),
     flush: () => stock.flush(),
   };

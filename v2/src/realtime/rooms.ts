@@ -12,3 +12,5 @@ export interface StockUpdate {
   soldQuantity: number;
   status: string;
 }
+/** The Redis channel of decided purchases: one message per worker batch, fanned out by every API instance. */
+export const outcomesChannel = (redisKeyPrefix: string): string => `${redisKeyPrefix}purchase-outcomes`;

@@ -4,6 +4,7 @@ import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import { errorBody, findSale, setSecurityHeaders, AppError, type Deps, type ErrorCode, type Redis } from '@flashfast/shared';
 import { ConnectionGuard } from './connection-guard';
+import { fanOutOutcomes } from './outcome-fanout';
 import { ANNOUNCEMENTS_NAMESPACE, FLASHSALE_NAMESPACE, adapterKey, saleRoom, userRoom } from './rooms';
 import { SaleLookup } from './sale-lookup';
 
@@ -96,5 +97,6 @@ export function createSocketServer(deps: Deps, httpServer: HttpServer, pub: Redi
   });
 
   io.of(ANNOUNCEMENTS_NAMESPACE).on('connection', (socket) => guard.track(socket));
+  fanOutOutcomes(io, sub, deps.config.REDIS_KEY_PREFIX, deps.logger);
   return io;
 }

@@ -10,6 +10,7 @@ export interface SaleKeys {
   requests: string;
   decided: string;
   admissions: string;
+  rate: string;
   rebuildLock: string;
 }
 
@@ -23,6 +24,7 @@ export function saleKeys(prefix: string, saleId: string): SaleKeys {
     requests: `${base}:requests`,
     decided: `${base}:decided`,
     admissions: `${base}:admissions`,
+    rate: `${base}:rate`,
     rebuildLock: `${base}:rebuild-lock`,
   };
 }

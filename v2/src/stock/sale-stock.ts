@@ -9,12 +9,12 @@ const REQUEST_FIELDS_MAX = 200_000;
 
 export type Admission =
   | { kind: 'missing' }
+  | { kind: 'rate-limited'; retryAfterSeconds: number }
   | { kind: 'existing'; requestId: string; quantity: number }
   | { kind: 'refused'; code: PurchaseRefusal }
   | { kind: 'accepted'; acceptedAt: number };
 
 export type Decision =
-  | { kind: 'missing' }
   | { kind: 'decided-before'; marker: string }
   | { kind: 'failed'; code: PurchaseRefusal }
   | { kind: 'reserved'; unitsLeft: number };
@@ -42,6 +42,12 @@ export interface Admitted {
 }
 
 /** The sale's live counters in Redis: what the API admits and what the worker reserves. */
+/** The per-user purchase limit the admission script counts: attempts per window. */
+export interface AttemptLimit {
+  max: number;
+  windowMs: number;
+}
+
 export class SaleStock {
   private readonly run: RunScript;
 
@@ -51,6 +57,7 @@ export class SaleStock {
     private readonly prefix: string,
     /** Tells every API process that units of a sale may be claimable again (the sold-out fast path). */
     private readonly soldOut?: Pick<SoldOutChannel, 'announce'>,
+    private readonly attempts: AttemptLimit = { max: Number.MAX_SAFE_INTEGER, windowMs: 60_000 },
   ) {
     this.run = stockScripts(redis);
   }
@@ -61,15 +68,19 @@ export class SaleStock {
 
   async admit(ref: PurchaseRef): Promise<Admission> {
     const k = this.keys(ref.eventId);
-    const reply = (await this.run('admitPurchase', [k.meta, k.stock, k.held, k.pending, k.requests, k.admissions], [
+    const reply = (await this.run('admitPurchase', [k.meta, k.stock, k.held, k.pending, k.requests, k.admissions, k.rate], [
       ref.userId,
       ref.quantity,
       ref.requestId,
       dedupField(ref.userId, ref.quantity, ref.idempotencyKey),
+      this.attempts.max,
+      this.attempts.windowMs,
     ])) as string[];
     switch (reply[0]) {
       case 'MISSING':
         return { kind: 'missing' };
+      case 'RATE_LIMITED':
+        return { kind: 'rate-limited', retryAfterSeconds: Number(reply[1]) };
       case 'EXISTING': {
         const [requestId, quantity] = reply[1]!.split(':');
         return { kind: 'existing', requestId: requestId!, quantity: Number(quantity) };
@@ -131,28 +142,27 @@ export class SaleStock {
     await this.redis.srem(loadedSalesKey(this.prefix), eventId);
   }
 
-  /** `token` names this run's reservation; a re-run finds the earlier run's token in the marker. */
-  async decide(ref: PurchaseRef, token: string): Promise<Decision> {
-    const k = this.keys(ref.eventId);
-    const reply = (await this.run('decidePurchase', [k.meta, k.stock, k.held, k.pending, k.requests, k.decided], [
-      ref.requestId,
-      ref.userId,
-      ref.quantity,
-      dedupField(ref.userId, ref.quantity, ref.idempotencyKey),
-      token,
-    ])) as string[];
-    switch (reply[0]) {
-      case 'MISSING':
-        return { kind: 'missing' };
-      case 'DECIDED':
-        return { kind: 'decided-before', marker: reply[1]! };
-      case 'FAILED':
-        // The request's claim ended without a reservation: its units are claimable again.
-        await this.soldOut?.announce(ref.eventId);
-        return { kind: 'failed', code: asRefusal(reply[1]) };
-      default:
-        return { kind: 'reserved', unitsLeft: Number(reply[1]) };
+  /**
+   * Decides a batch of one sale's requests in one script call, in order; `token` names this
+   * run's reservations (a re-run finds an earlier run's token in the marker). Undefined when the
+   * sale's counters are missing (nothing was decided).
+   */
+  async decideBatch(eventId: string, refs: PurchaseRef[], token: string): Promise<Decision[] | undefined> {
+    const k = this.keys(eventId);
+    const args: (string | number)[] = [token];
+    for (const ref of refs) args.push(ref.requestId, ref.userId, ref.quantity, dedupField(ref.userId, ref.quantity, ref.idempotencyKey));
+    const reply = (await this.run('decideBatch', [k.meta, k.stock, k.held, k.pending, k.requests, k.decided], args)) as string[];
+    if (reply[0] === 'MISSING') return undefined;
+    const decisions: Decision[] = [];
+    for (let i = 0; i < reply.length; i += 2) {
+      const detail = reply[i + 1]!;
+      if (reply[i] === 'DECIDED') decisions.push({ kind: 'decided-before', marker: detail });
+      else if (reply[i] === 'FAILED') decisions.push({ kind: 'failed', code: asRefusal(detail) });
+      else decisions.push({ kind: 'reserved', unitsLeft: Number(detail) });
     }
+    // A request's claim ended without a reservation: its units are claimable again.
+    if (decisions.some((decision) => decision.kind === 'failed')) await this.soldOut?.announce(eventId);
+    return decisions;
   }
 
   /** Gives back a live reservation's units (only the one named `token`, if given); true when units went back. */

@@ -6,9 +6,9 @@ import type { Redis } from '@flashfast/shared';
 const luaDir = path.resolve(__dirname, '../../src/stock');
 
 const SCRIPTS = {
-  admitPurchase: 'admit-purchase-6.lua',
+  admitPurchase: 'admit-purchase-7.lua',
   undoAdmission: 'undo-admission-3.lua',
-  decidePurchase: 'decide-purchase-6.lua',
+  decideBatch: 'decide-batch-6.lua',
   releaseReservation: 'release-reservation-3.lua',
   loadSale: 'load-sale-7.lua',
 } as const;

@@ -1,4 +1,4 @@
-import type { DbClient, PurchaseRefusal } from '@flashfast/shared';
+import { ORDER_COLUMNS, type DbClient, type OrderRow, type PurchaseRefusal } from '@flashfast/shared';
 import type { PurchaseJob } from '../queues/purchase-queue';
 
 /** Request ids, among these, that are still undecided; their rows stay locked until commit. */
@@ -65,19 +65,28 @@ export async function takeFromSales(client: DbClient, totals: Map<string, number
   );
 }
 
-/** One order per request, priced from the sale, and the requests marked confirmed, in one statement. */
-export async function placeOrders(client: DbClient, jobs: (PurchaseJob & { reservation: string })[]): Promise<void> {
-  await client.query(
+export interface PlacedOrder extends OrderRow {
+  request_id: string;
+}
+
+/**
+ * One order per request, priced from the sale, and the requests marked confirmed, in one
+ * statement that returns the orders it placed: nothing is read back after the commit.
+ */
+export async function placeOrders(client: DbClient, jobs: (PurchaseJob & { reservation: string })[]): Promise<PlacedOrder[]> {
+  const { rows } = await client.query<PlacedOrder>(
     `WITH placed AS (
        INSERT INTO orders (user_id, product_id, event_id, quantity, unit_price, total_price, request_id)
        SELECT t.user_id, e.product_id, e.id, t.quantity, e.sale_price, e.sale_price * t.quantity, t.request_id
        FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[]) AS t(request_id, user_id, event_id, quantity)
        JOIN flash_sale_events e ON e.id = t.event_id
-       RETURNING id, request_id)
-     UPDATE purchase_requests r
-     SET status = 'confirmed', order_id = placed.id, decided_at = now(), reservation = t.reservation
-     FROM placed JOIN unnest($1::uuid[], $5::text[]) AS t(request_id, reservation) ON t.request_id = placed.request_id
-     WHERE r.id = placed.request_id`,
+       RETURNING *),
+     confirmed AS (
+       UPDATE purchase_requests r
+       SET status = 'confirmed', order_id = placed.id, decided_at = now(), reservation = t.reservation
+       FROM placed JOIN unnest($1::uuid[], $5::text[]) AS t(request_id, reservation) ON t.request_id = placed.request_id
+       WHERE r.id = placed.request_id)
+     SELECT ${ORDER_COLUMNS}, o.request_id FROM placed o`,
     [
       jobs.map((j) => j.requestId),
       jobs.map((j) => j.userId),
@@ -86,6 +95,7 @@ export async function placeOrders(client: DbClient, jobs: (PurchaseJob & { reser
       jobs.map((j) => j.reservation),
     ],
   );
+  return rows;
 }
 
 export async function markRefused(client: DbClient, refusals: { requestId: string; code: PurchaseRefusal }[]): Promise<void> {

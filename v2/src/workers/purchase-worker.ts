@@ -1,24 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'bullmq';
 import { closeRedis, isDependencyFailure, logConnectionState, publishSafely, type Deps } from '@flashfast/shared';
-import { createPurchaseQueues, createQueueConnection, PURCHASE_QUEUE, queuePrefix, type PurchaseJob, type PurchaseQueues } from '../queues/purchase-queue';
+import { createPurchaseQueues, createQueueConnection, PURCHASE_QUEUE, queuePrefix, type BatchJob, type PurchaseQueues } from '../queues/purchase-queue';
 import { createEmitterNotifier } from '../realtime/notifier';
 import { SaleStock } from '../stock/sale-stock';
 import { startHeartbeat } from '../queues/worker-heartbeats';
-import { createOrderWriter } from './order-writer';
-import { processPurchase, type WorkerContext } from './process-purchase';
+import { processBatch, type WorkerContext } from './process-batch';
 import { startReconciler, type Reconciler } from './reconciler';
 import { BACKOFF_TYPE, retryPolicy } from './retry-policy';
 
 export interface PurchaseWorker {
-  worker: Worker<PurchaseJob>;
+  worker: Worker<BatchJob>;
   context: WorkerContext;
   reconciler: Reconciler;
   /** Graceful: finishes active jobs, writes pending batches and stock messages, then disconnects. */
   close(): Promise<void>;
 }
 
-/** Everything a worker process runs: the BullMQ worker, the batched writer, the reconciler. */
+/** Everything a worker process runs: the BullMQ worker deciding batch jobs, the reconciler. */
 export function startPurchaseWorker(deps: Deps): PurchaseWorker {
   const queueConnection = createQueueConnection(deps.config, 'worker-queues');
   const workerConnection = createQueueConnection(deps.config, 'worker');
@@ -30,13 +29,14 @@ export function startPurchaseWorker(deps: Deps): PurchaseWorker {
     queues,
     retry,
     stock: new SaleStock(deps.redis, deps.db, deps.config.REDIS_KEY_PREFIX, deps.soldOut),
-    writer: createOrderWriter(deps),
     // Pushes to buyers are fire-and-forget: one lost while Redis is down must not crash the worker.
     notifier: createEmitterNotifier(deps, publishSafely(deps.redis)),
   };
-  const worker = new Worker<PurchaseJob>(PURCHASE_QUEUE, (job) => processPurchase(context, job), {
+  const worker = new Worker<BatchJob>(PURCHASE_QUEUE, (job) => processBatch(context, job), {
     connection: workerConnection,
     prefix: queuePrefix(deps.config),
+    // Batch jobs at once: with a backlog, one batch's Lua call and preparation overlap the
+    // other's PostgreSQL transaction.
     concurrency: deps.config.WORKER_CONCURRENCY,
     // A killed worker's jobs go back to the queue once their lock lapses.
     lockDuration: deps.config.WORKER_LOCK_MS,
@@ -60,7 +60,6 @@ export function startPurchaseWorker(deps: Deps): PurchaseWorker {
       await reconciler.stop();
       await worker.close();
       await handBackFetchedJobs(queues, worker, deps);
-      await context.writer.drain();
       await context.notifier.flush();
       await queues.close();
       await Promise.allSettled([closeRedis(queueConnection), closeRedis(workerConnection)]);
@@ -72,7 +71,7 @@ export function startPurchaseWorker(deps: Deps): PurchaseWorker {
  * BullMQ may fetch a job during close() and leave it active, unprocessed, until its lock lapses
  * (taskforcesh/bullmq#3349). A graceful stop gives such jobs back to the queue at once.
  */
-async function handBackFetchedJobs(queues: PurchaseQueues, worker: Worker<PurchaseJob>, deps: Deps): Promise<void> {
+async function handBackFetchedJobs(queues: PurchaseQueues, worker: Worker<BatchJob>, deps: Deps): Promise<void> {
   for (const job of await queues.purchases.getActive()) {
     const lock = await deps.redis.get(queues.purchases.toKey(`${job.id}:lock`));
     if (lock?.startsWith(`${worker.id}:`)) await job.moveToWait(lock).catch(() => undefined);

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { isDependencyFailure, type Deps } from '@flashfast/shared';
 import { replayInfrastructureDeadLetters } from '../queues/dead-letter-store';
 import { markDeadLettered } from '../queues/dead-letters.repository';
-import { purchaseJobOptions, type PurchaseQueues } from '../queues/purchase-queue';
-import { findStaleQueuedRequests } from '../purchases/purchase-requests.repository';
+import { queueBatch, type PurchaseQueues } from '../queues/purchase-queue';
+import { findStaleQueuedRequests, type StoredRequest } from '../purchases/purchase-requests.repository';
 import type { SaleStock } from '../stock/sale-stock';
 import { sweepOrphanedAdmissions } from './orphan-sweep';
 import { failureCause } from './retry-policy';
@@ -15,6 +15,13 @@ export interface ReconcilePass {
   orphans: number;
   /** Requests dead-lettered for an infrastructure reason, queued again. */
   replayed: number;
+}
+
+/** Undecided requests by the job that carries them (a batch is one sale's). */
+function byBatch(requests: StoredRequest[]): Map<string, StoredRequest[]> {
+  const batches = new Map<string, StoredRequest[]>();
+  for (const request of requests) batches.set(request.batchId, [...(batches.get(request.batchId) ?? []), request]);
+  return batches;
 }
 
 export interface Reconciler {
@@ -41,16 +48,16 @@ export function startReconciler(deps: Deps, queues: PurchaseQueues, stock: SaleS
     let requeued = 0;
     try {
       const stale = await findStaleQueuedRequests(deps.db, deps.config.RECONCILE_MIN_AGE_MS, 1000);
-      for (const request of stale) {
-        const state = await queues.purchases.getJobState(request.requestId);
+      for (const [batchId, requests] of byBatch(stale)) {
+        const state = await queues.purchases.getJobState(batchId);
         if (state === 'failed') {
           // Its attempts are spent but it was not recorded as a dead letter (PostgreSQL was down then).
-          const reason = (await queues.purchases.getJob(request.requestId))?.failedReason ?? 'job failed';
-          await markDeadLettered(deps.db, request.requestId, failureCause(new Error(reason)), reason);
+          const reason = (await queues.purchases.getJob(batchId))?.failedReason ?? 'job failed';
+          for (const request of requests) await markDeadLettered(deps.db, request.requestId, failureCause(new Error(reason)), reason);
         } else if (state === 'unknown') {
-          const { status: _status, deadLettered: _dead, ...data } = request;
-          await queues.purchases.add('purchase', data, purchaseJobOptions(deps.config, request.requestId));
-          requeued += 1;
+          // Queued again under the same id: a late duplicate add of the lost job is ignored.
+          await queueBatch(queues, deps.config, batchId, requests);
+          requeued += requests.length;
         }
       }
       const orphans = await sweepOrphanedAdmissions(deps, stock);

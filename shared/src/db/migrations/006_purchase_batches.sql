@@ -1,0 +1,38 @@
+-- v2 batches: one BullMQ job carries the requests one intake batch made durable. Each request
+-- records the id of the job that carries it, so that the reconciler can ask BullMQ about the job
+-- of any undecided request (and queue the batch again under the same id if Redis lost it).
+-- A request split off its batch (its write kept failing) or replayed gets its own id here.
+-- Rows written before batches have NULL: their job id is the request id.
+ALTER TABLE purchase_requests ADD COLUMN batch_id uuid;
+-- No index on batch_id: the reconciler reaches undecided requests through
+-- purchase_requests_queued_idx and groups them by batch in memory.
+
+-- Every index is written on the hot path: each accepted request inserts a row into every index
+-- of purchase_requests, and its decision (status, order_id) is never a HOT update, so it adds an
+-- entry to every index again; each order inserts into every index of orders. An index stays only
+-- if a query needs it.
+--
+-- purchase_requests
+--   _pkey (id)                       kept: status look-ups, the worker's row locks, orders' foreign key
+--   _order_id_key (order_id) UNIQUE  kept: one request per order is an invariant
+--   _user_idempotency_key UNIQUE     kept: one request per (user, key); also serves every look-up
+--                                    by user (its leading column), including the users foreign key
+--   _user_idx (user_id)              DROPPED: the unique index above already leads with user_id
+--   _event_status_idx (event_id, status)  kept: rebuilding a sale's Redis counters reads that
+--                                    sale's queued and keyed requests (sale-snapshot.repository.ts)
+--                                    at the moment Redis was lost; a scan of every sale's
+--                                    requests would make that recovery slow
+--   _queued_idx (accepted_at) WHERE queued   kept: the reconciler's pass and the age of the oldest
+--                                    undecided request (small: only undecided rows)
+--   _dead_letters_idx (partial)      kept: dead letters by cause; nearly empty
+-- orders
+--   _pkey (id)                       kept: the status join (request -> order), GET /orders/:id
+--   _request_id_key UNIQUE           kept: one order per v2 request is an invariant
+--   _user_idempotency_key UNIQUE     kept: one v1 order per (user, key)
+--   _event_id_idx (event_id)         kept: v1 reads a sale's keyed orders; the foreign key from
+--                                    flash_sale_events
+--   _user_id_idx (user_id, created_at, id)  kept: a buyer's order history, newest first
+--   _product_id_idx (product_id)     kept: deleting a product checks the foreign key (products
+--                                    can be deleted; without it every delete scans all orders)
+--   _created_idx (created_at, id)    kept: the admin's list of all orders, newest first
+DROP INDEX IF EXISTS purchase_requests_user_idx;

@@ -1,0 +1,140 @@
+import { toOrder, withTransaction, type DbClient, type Deps, type PurchaseRefusal } from '@flashfast/shared';
+import type { PurchaseJob } from '../queues/purchase-queue';
+import { findOutcomes, type StoredOutcome } from '../purchases/purchase-requests.repository';
+import {
+  addToQuotas,
+  lockSales,
+  lockUndecided,
+  markRefused,
+  placeOrders,
+  takeFromSales,
+  type PlacedOrder,
+  type SaleStockRow,
+} from './decisions.repository';
+
+/** A decision to record: confirm the reservation named `reservation`, or refuse with a code. */
+export type WriteItem = { job: PurchaseJob; reservation: string; refusal?: never } | { job: PurchaseJob; refusal: PurchaseRefusal };
+
+type Confirm = PurchaseJob & { reservation: string };
+
+/** The request as PostgreSQL now has it. */
+export interface WriteResult extends StoredOutcome {
+  /** False when the request had been decided before (a re-run); nothing was written for it. */
+  decidedNow: boolean;
+}
+
+interface Written {
+  placed: PlacedOrder[];
+  refusals: { job: PurchaseJob; code: PurchaseRefusal }[];
+  /** Confirmations the batch could not take whole: each is written again alone. */
+  leftover: Confirm[];
+}
+
+const sumByEvent = (jobs: PurchaseJob[]): Map<string, number> => {
+  const totals = new Map<string, number>();
+  for (const job of jobs) totals.set(job.eventId, (totals.get(job.eventId) ?? 0) + job.quantity);
+  return totals;
+};
+
+/**
+ * v2's one rule for the sale window: a request is decided against the sale as it stands now
+ * (read under its row lock), by the instant it was accepted. Whatever an admin changes, and in
+ * whatever order Redis hears of it, no order exists for a request accepted outside the window,
+ * or while the sale was switched off, as stored when it is decided.
+ */
+function ruleRefusal(sale: SaleStockRow | undefined, job: PurchaseJob): PurchaseRefusal | undefined {
+  if (!sale?.is_active) return 'SALE_INACTIVE';
+  if (job.acceptedAt < Number(sale.start_ms)) return 'SALE_NOT_STARTED';
+  if (job.acceptedAt >= Number(sale.end_ms)) return 'SALE_ENDED';
+  if (job.quantity > sale.max_per_user) return 'LIMIT_EXCEEDED';
+  return undefined;
+}
+
+/**
+ * Records a batch in one transaction: one stock update per sale, one multi-row insert of
+ * orders. PostgreSQL is the last guard: a sale whose stock (or a user whose quota) cannot take
+ * the whole batch sends its confirmations back (leftover) to be written `alone`, one per
+ * transaction, where what does not fit is refused: SOLD_OUT or LIMIT_EXCEEDED.
+ */
+async function writeBatch(client: DbClient, items: WriteItem[], alone: boolean): Promise<Written> {
+  const open = await lockUndecided(client, items.map((item) => item.job.requestId));
+  const written: Written = { placed: [], refusals: [], leftover: [] };
+  const confirms: Confirm[] = [];
+  for (const item of items.filter((i) => open.has(i.job.requestId))) {
+    if (item.refusal) written.refusals.push({ job: item.job, code: item.refusal });
+    else confirms.push({ ...item.job, reservation: item.reservation });
+  }
+  const refuse = (jobs: Confirm[], code: PurchaseRefusal) => written.refusals.push(...jobs.map((job) => ({ job, code })));
+
+  if (confirms.length > 0) {
+    const sales = await lockSales(client, [...new Set(confirms.map((job) => job.eventId))]);
+    let batch: Confirm[] = [];
+    for (const job of confirms) {
+      const code = ruleRefusal(sales.get(job.eventId), job);
+      if (code) written.refusals.push({ job, code });
+      else batch.push(job);
+    }
+    const totals = sumByEvent(batch);
+    const fits = (job: Confirm) => sales.get(job.eventId)!.available_stock >= totals.get(job.eventId)!;
+    const unfit = batch.filter((job) => !fits(job));
+    if (alone) refuse(unfit, 'SOLD_OUT');
+    else written.leftover.push(...unfit);
+    batch = batch.filter(fits);
+    if (batch.length > 0) {
+      await client.query('SAVEPOINT quotas');
+      const quotas = await addToQuotas(client, batch);
+      if (quotas.accepted !== quotas.expected) {
+        await client.query('ROLLBACK TO SAVEPOINT quotas');
+        if (alone) refuse(batch, 'LIMIT_EXCEEDED');
+        else written.leftover.push(...batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) {
+      await takeFromSales(client, sumByEvent(batch));
+      written.placed = await placeOrders(client, batch);
+    }
+  }
+  await markRefused(client, written.refusals.map(({ job, code }) => ({ requestId: job.requestId, code })));
+  return written;
+}
+
+/**
+ * Writes a batch's decisions: one transaction for the batch (and one per leftover confirmation).
+ * Outcomes come from what the statements returned; only requests decided before (a re-run) are
+ * read back. Returns one result per request id.
+ */
+export async function writeDecisions(deps: Pick<Deps, 'db'>, items: WriteItem[]): Promise<Map<string, WriteResult>> {
+  const unique = [...new Map(items.map((item) => [item.job.requestId, item])).values()];
+  const results = new Map<string, WriteResult>();
+  const record = ({ placed, refusals }: Written) => {
+    const reservations = new Map(unique.map((item) => [item.job.requestId, item.refusal ? null : item.reservation]));
+    for (const order of placed) {
+      results.set(order.request_id, {
+        outcome: { requestId: order.request_id, status: 'confirmed', order: toOrder(order) },
+        userId: order.user_id,
+        reservation: reservations.get(order.request_id) ?? null,
+        decidedNow: true,
+      });
+    }
+    for (const { job, code } of refusals) {
+      results.set(job.requestId, { outcome: { requestId: job.requestId, status: 'failed', error: { code } }, userId: job.userId, reservation: null, decidedNow: true });
+    }
+  };
+
+  const first = await withTransaction(deps.db, (client) => writeBatch(client, unique, false));
+  record(first);
+  for (const job of first.leftover) {
+    record(await withTransaction(deps.db, (client) => writeBatch(client, [{ job, reservation: job.reservation }], true)));
+  }
+  const before = unique.map((item) => item.job.requestId).filter((id) => !results.has(id));
+  if (before.length > 0) {
+    const stored = await findOutcomes(deps.db, before);
+    for (const id of before) {
+      const known = stored.get(id);
+      if (!known) throw new Error(`purchase request ${id} has no row`);
+      results.set(id, { ...known, decidedNow: false });
+    }
+  }
+  return results;
+}
