@@ -72,7 +72,7 @@ export async function acceptPurchase(deps: AcceptDeps, input: AcceptInput): Prom
     case 'missing':
       throw tryAgainShortly('stock counters are being rebuilt');
     case 'rate-limited':
-      throw new AppError('RATE_LIMITED', 'too many requests, slow down', undefined, admission.retryAfterSeconds);
+      throw new AppError('RATE_LIMITED', 'too many requests, slow down', { retryAfterSeconds: admission.retryAfterSeconds });
     case 'refused':
       throw purchaseRefused(admission.code);
     case 'existing':
