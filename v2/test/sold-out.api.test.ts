@@ -14,7 +14,8 @@ let other: ApiProcess;
 let admin: TestUser;
 
 beforeAll(async () => {
-  stack = await startV2Stack({ worker: true, env: { ...MEMORY, PURCHASE_ATTEMPTS: '2', PURCHASE_BACKOFF_MS: '20' } });
+  // The worker's second attempt waits 3 s: the unit stays claimed until the other process has learnt it is sold out.
+  stack = await startV2Stack({ worker: true, env: { ...MEMORY, PURCHASE_ATTEMPTS: '2', PURCHASE_BACKOFF_MS: '3000' } });
   other = await spawnApi(stack.deps.config, MEMORY);
   admin = await createUser(stack.deps, 'admin');
 });
