@@ -148,6 +148,31 @@ export async function findStaleQueuedRequests(db: Queryable, minAgeMs: number, l
   return rows.map(toStoredRequest);
 }
 
+/**
+ * The undecided requests (dead letters aside) of one batch, accepted between `fromMs` and `toMs`
+ * give or take 10 s: a batch's requests are accepted within moments of each other, and the
+ * window lets the partial index of queued rows find them (no index on batch_id).
+ */
+export async function findQueuedOfBatch(db: Queryable, batchId: string, fromMs: number, toMs: number): Promise<StoredRequest[]> {
+  const { rows } = await db.query<RequestRow>(
+    `${SELECT_REQUESTS}
+     WHERE status = 'queued' AND dead_lettered_at IS NULL AND coalesce(batch_id, id) = $1
+       AND accepted_at BETWEEN to_timestamp($2 / 1000.0) - interval '10 seconds' AND to_timestamp($3 / 1000.0) + interval '10 seconds'
+     ORDER BY accepted_at`,
+    [batchId, fromMs, toMs],
+  );
+  return rows.map(toStoredRequest);
+}
+
+/** Those of these requests still undecided and not dead-lettered. */
+export async function findStillQueued(db: Queryable, requestIds: string[]): Promise<StoredRequest[]> {
+  const { rows } = await db.query<RequestRow>(
+    `${SELECT_REQUESTS} WHERE id = ANY($1::uuid[]) AND status = 'queued' AND dead_lettered_at IS NULL`,
+    [requestIds],
+  );
+  return rows.map(toStoredRequest);
+}
+
 export async function failRequest(db: Queryable, requestId: string, code: PurchaseFailureCode): Promise<boolean> {
   const { rowCount } = await db.query(
     `UPDATE purchase_requests SET status = 'failed', error_code = $2, decided_at = now(),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createBatcher, type Batcher, type Deps } from '@flashfast/shared';
-import { BATCH_JOB_NAME, batchJobOptions, jobData, type PurchaseQueues } from '../queues/purchase-queue';
+import { BATCH_JOB_NAME, purchaseJobOptions, jobData, type PurchaseQueues } from '../queues/purchase-queue';
 import type { SaleStock } from '../stock/sale-stock';
 import { existingUsers, insertRequests, type NewRequest } from './purchase-requests.repository';
 
@@ -37,7 +37,7 @@ export function createRequestIntake(deps: Deps, queues: PurchaseQueues, stock: S
           [...batches].map(([eventId, group]) => ({
             name: BATCH_JOB_NAME,
             data: { eventId, requests: group.map(jobData) },
-            opts: batchJobOptions(deps.config, batchOfSale.get(eventId)!),
+            opts: purchaseJobOptions(deps.config, batchOfSale.get(eventId)!),
           })),
         );
       } catch (error) {

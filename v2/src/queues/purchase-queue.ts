@@ -49,7 +49,7 @@ type JobConfig = Parameters<typeof retryPolicy>[0];
 const attemptsByConfig = new WeakMap<JobConfig, number>();
 
 /** The retry policy's attempts; its delays come from the worker's `backoffStrategy` (BACKOFF_TYPE). */
-export function batchJobOptions(config: JobConfig, batchId: string): JobsOptions {
+export function purchaseJobOptions(config: JobConfig, batchId: string): JobsOptions {
   let attempts = attemptsByConfig.get(config);
   if (attempts === undefined) attemptsByConfig.set(config, (attempts = retryPolicy(config).attempts));
   return {
@@ -64,7 +64,7 @@ export function batchJobOptions(config: JobConfig, batchId: string): JobsOptions
 
 /** Queues one batch of one sale's requests (after their rows, with this batch id, are written). */
 export async function queueBatch(queues: PurchaseQueues, config: JobConfig, batchId: string, requests: PurchaseJob[]): Promise<void> {
-  await queues.purchases.add(BATCH_JOB_NAME, { eventId: requests[0]!.eventId, requests: requests.map(jobData) }, batchJobOptions(config, batchId));
+  await queues.purchases.add(BATCH_JOB_NAME, { eventId: requests[0]!.eventId, requests: requests.map(jobData) }, purchaseJobOptions(config, batchId));
 }
 
 /** Only what deciding needs (a stored request carries more). */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { DependencyUnavailable, isDependencyFailure, isPurchaseRefusal, type Deps } from '@flashfast/shared';
 import { recordDeadLetter } from '../queues/dead-letter-store';
-import { BATCH_JOB_NAME, batchJobOptions, jobData, type BatchJob, type PurchaseJob, type PurchaseQueues } from '../queues/purchase-queue';
+import { BATCH_JOB_NAME, purchaseJobOptions, jobData, type BatchJob, type PurchaseJob, type PurchaseQueues } from '../queues/purchase-queue';
 import { detachFromBatch, findOutcomes, type StoredOutcome } from '../purchases/purchase-requests.repository';
 import type { Notifier } from '../realtime/notifier';
 import type { Decision, SaleStock } from '../stock/sale-stock';
@@ -97,7 +97,7 @@ async function splitOff(ctx: WorkerContext, requests: PurchaseJob[]): Promise<vo
   if (requests.length === 0) return;
   await detachFromBatch(ctx.deps.db, requests.map((request) => request.requestId));
   for (const request of requests) {
-    await ctx.queues.purchases.add(BATCH_JOB_NAME, { eventId: request.eventId, requests: [jobData(request)] }, batchJobOptions(ctx.deps.config, request.requestId));
+    await ctx.queues.purchases.add(BATCH_JOB_NAME, { eventId: request.eventId, requests: [jobData(request)] }, purchaseJobOptions(ctx.deps.config, request.requestId));
   }
   ctx.deps.logger.warn({ requestIds: requests.map((request) => request.requestId) }, 'purchases split off their batch to be retried alone');
 }
