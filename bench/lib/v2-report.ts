@@ -13,6 +13,8 @@ import type { WorkerDrain } from './worker-drain';
 
 const RESULTS_DIR = path.join(ROOT, 'bench/results');
 
+type WorkerRun = WorkerDrain & { workers: number; cpu: CpuUse; tally: SaleTally };
+
 /** One version's spike, as the load-test tool measured and audited it. */
 interface SpikeTarget {
   summary: Summary;
@@ -33,8 +35,11 @@ export interface V2Results {
   machine: { cpus: number; node: string };
   acceptance: SpikeRun & { accepted: number; everyRequestADifferentUser: boolean };
   baseline: SpikeRun;
+  /** Bare Express at the spike's connections: the reference of the spike's decision rate. */
+  baselineSpike: SpikeRun;
   acceptanceRatio: number;
-  worker: WorkerDrain & { cpu: CpuUse; tally: SaleTally };
+  worker: WorkerRun;
+  twoWorkers: WorkerRun;
   noop: NoopThroughput;
   workerRatio: number;
   spike?: { v1?: SpikeTarget; v2?: SpikeTarget; options: SpikeOptions };
@@ -77,12 +82,13 @@ export function render(r: V2Results): string {
     `  CPU per request: v2 API ${usPer(a.cpu, 'v2 API', a.perSecond)} (Redis ${usPer(a.cpu, 'redis', a.perSecond)}, PostgreSQL ${usPer(a.cpu, 'postgres', a.perSecond)}), bare Express ${usPer(b.cpu, 'express', b.perSecond)}`,
     `  v2 / bare Express: ${pct(r.acceptanceRatio)} (target >= 70%: ${met(r.acceptanceRatio >= 0.7)})`,
     '',
-    `(2) worker: one v2 worker started on a backlog of ${w.backlog.toLocaleString('en-US')} queued purchases (sale never sells out)`,
-    `  v2 worker      ${rate(w.perSecond)} orders (first to last decision, ${sec(w.decidedSpanSeconds)}); ${rate(w.perSecondWall)} from spawn (${sec(w.wallSeconds)}, start-up included); ${w.confirmed} confirmed  [${cores(w.cpu)}]`,
-    `  CPU per order while deciding: v2 worker ${usPer(w.cpuWhileDeciding, 'v2 worker', w.perSecond)}, Redis ${usPer(w.cpuWhileDeciding, 'redis', w.perSecond)}, PostgreSQL ${usPer(w.cpuWhileDeciding, 'postgres', w.perSecond)}  [${cores(w.cpuWhileDeciding)}]`,
-    `  BullMQ no-op   ${rate(r.noop.perSecond)} jobs (${r.noop.completed} jobs, concurrency ${r.noop.concurrency}, ${sec(r.noop.seconds)}); CPU per job: worker ${usPer(r.noop.cpu, 'no-op worker', r.noop.perSecond)}, Redis ${usPer(r.noop.cpu, 'redis', r.noop.perSecond)}  [${cores(r.noop.cpu)}]`,
-    `  v2 worker / no-op: ${pct(r.workerRatio)}; target >= 10,000 orders/s: ${met((w.perSecond ?? 0) >= 10_000)}`,
-    `  sale afterwards: sold ${w.tally.sold}, orders ${w.tally.orders}, balanced ${w.tally.balanced}`,
+    `(2) workers draining a backlog of accepted purchases (batch jobs; the sale never sells out)`,
+    ...[w, r.twoWorkers].flatMap((run) => [
+      `  ${run.workers} worker${run.workers > 1 ? 's' : ' '}   ${rate(run.perSecond)} orders (first to last decision, ${sec(run.decidedSpanSeconds)}) of a backlog of ${run.backlog.toLocaleString('en-US')}; ${rate(run.perSecondWall)} from spawn (${sec(run.wallSeconds)}, start-up included)  [${cores(run.cpuWhileDeciding)}]`,
+      `    CPU per order while deciding: v2 worker ${usPer(run.cpuWhileDeciding, 'v2 worker', run.perSecond)}, Redis ${usPer(run.cpuWhileDeciding, 'redis', run.perSecond)}, PostgreSQL ${usPer(run.cpuWhileDeciding, 'postgres', run.perSecond)}; sale afterwards: sold ${run.tally.sold}, orders ${run.tally.orders}, balanced ${run.tally.balanced}`,
+    ]),
+    `  BullMQ no-op, one job per purchase: ${rate(r.noop.perSecond)} jobs (${r.noop.completed} jobs, concurrency ${r.noop.concurrency}, ${sec(r.noop.seconds)}); CPU per job: worker ${usPer(r.noop.cpu, 'no-op worker', r.noop.perSecond)}, Redis ${usPer(r.noop.cpu, 'redis', r.noop.perSecond)}  [${cores(r.noop.cpu)}]`,
+    `  one worker / no-op: ${r.workerRatio.toFixed(2)}x; two workers / one: ${((r.twoWorkers.perSecond ?? 0) / (w.perSecond || 1)).toFixed(2)}x; target >= 10,000 orders/s with one worker: ${met((w.perSecond ?? 0) >= 10_000)}`,
   ];
   const sp = r.spike;
   const [v1, v2] = [sp?.v1, sp?.v2];
@@ -99,6 +105,7 @@ export function render(r: V2Results): string {
       row('decisions/s to the last decision', (x) => rate(x.decidedPerSecond)),
       row('orders', (x) => x.confirmed),
       `  audits: v1 ${v1.audit.ok ? 'passed' : 'FAILED'}, v2 ${v2.audit.ok ? 'passed' : 'FAILED'}`,
+      `  bare Express at ${sp.options.connections} connections: ${rate(r.baselineSpike.perSecond)}; v2's decisions/s are ${pct((v2.summary.decidedPerSecond ?? 0) / r.baselineSpike.perSecond)} of it (target >= 50%: ${met((v2.summary.decidedPerSecond ?? 0) >= 0.5 * r.baselineSpike.perSecond && v2.audit.ok)}), v1's ${pct((v1.summary.decidedPerSecond ?? 0) / r.baselineSpike.perSecond)}`,
       `  v2 decides the spike faster than v1: ${met((v2.summary.timeToLastDecisionSeconds ?? Infinity) < (v1.summary.timeToLastDecisionSeconds ?? Infinity))}`,
     );
   }
