@@ -23,12 +23,7 @@ async function postgresFacts(databaseUrl: string): Promise<Record<string, string
 }
 
 /** How the tool reaches the stack: secrets and database for the fast paths, an admin for the sales. */
-interface Access {
-  jwtSecret?: string;
-  databaseUrl?: string;
-  adminEmail?: string;
-  adminPassword?: string;
-}
+type Access = Pick<Options, 'jwtSecret' | 'databaseUrl' | 'adminEmail' | 'adminPassword'>;
 
 async function seedBuyers({ options, access, origin, prefix, runId, state, log }: { options: Options; access: Access; origin: string; prefix: string; runId: string; state: RunState; log: (line: string) => void }): Promise<Buyer[]> {
   if (access.jwtSecret && access.databaseUrl) {
