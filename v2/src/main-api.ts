@@ -1,18 +1,16 @@
 import {
   closeDeps,
-  closeRedis,
   createDeps,
-  createRedis,
   ensureConfiguredAdmin,
   installProcessGuards,
   listen,
   loadConfig,
   onShutdownSignal,
-  publishSafely,
   runMain,
 } from '@flashfast/shared';
 import { createApp } from './app';
 import { watchPipeline } from './queues/pipeline-health';
+import { createAdapterConnections } from './realtime/adapter-connections';
 import { ioBroadcaster } from './realtime/io-broadcaster';
 import { createSocketServer } from './realtime/socket-server';
 import { createApiServices } from './services';
@@ -24,14 +22,12 @@ async function main(): Promise<void> {
   installProcessGuards(deps.logger);
   await ensureConfiguredAdmin(deps, config);
   const services = createApiServices(deps);
-  // The adapter publishes without awaiting: a publish lost while Redis is down must not crash us.
-  const pub = publishSafely(createRedis(config, 'v2-socket-pub'));
-  const sub = createRedis(config, 'v2-socket-sub');
+  const adapter = createAdapterConnections(config, 'v2');
   // The HTTP server exists before the app so that Socket.io and Express share the port.
   const realtime: { io?: ReturnType<typeof createSocketServer> } = {};
   const app = createApp(deps, services, ioBroadcaster(() => realtime.io));
   const server = await listen(app, config.PORT, config.HOST, config);
-  const io = (realtime.io = createSocketServer(deps, server.server, pub, sub));
+  const io = (realtime.io = createSocketServer(deps, server.server, adapter.pub, adapter.sub));
   const pipeline = watchPipeline(deps);
   deps.logger.info({ port: server.port }, 'v2 listening');
 
@@ -42,7 +38,7 @@ async function main(): Promise<void> {
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await server.close();
       await services.close();
-      await Promise.allSettled([closeRedis(pub), closeRedis(sub)]);
+      await adapter.close();
       await closeDeps(deps);
     },
     config.SHUTDOWN_TIMEOUT_MS,

@@ -49,7 +49,7 @@ export async function startAuthenticator(
   const feed = new RevocationFeed({
     list,
     db: createDb({ DATABASE_URL: config.DATABASE_URL, DATABASE_POOL_SIZE: 1, DATABASE_STATEMENT_TIMEOUT_MS: config.DATABASE_STATEMENT_TIMEOUT_MS }, `${processName}-auth`),
-    subscriber: createRedis(config, `${processName}-auth-sub`),
+    subscriber: createRedis(config, `${processName}-auth-sub`, { subscriber: true }),
     publisher: deps.redis,
     channel: `${config.REDIS_KEY_PREFIX}auth-changes`,
     refreshMs: config.AUTH_REFRESH_MS,

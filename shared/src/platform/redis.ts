@@ -5,14 +5,21 @@ import type { Logger } from './logger';
 
 export type { Redis };
 
-export function createRedis(config: Pick<Config, 'REDIS_URL'>, connectionName: string): Redis {
+/**
+ * A Redis connection that fails commands fast while Redis is down. `subscriber`: a connection
+ * for (un)subscribing only, written to in call order (no auto-pipelining, see below).
+ */
+export function createRedis(config: Pick<Config, 'REDIS_URL'>, connectionName: string, { subscriber = false } = {}): Redis {
   const redis = new Redis(config.REDIS_URL, {
     connectionName,
     // Fail commands fast while Redis is down instead of queueing them without bound.
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
     // Commands issued in the same tick by concurrent requests share one write to the socket.
-    enableAutoPipelining: true,
+    // Not on a subscriber: ioredis (5.x) lists PUNSUBSCRIBE as "unpsubscribe" among the commands
+    // kept out of auto-pipelines, so a PUNSUBSCRIBE waits a tick, a QUIT right after it goes
+    // first, and the PUNSUBSCRIBE (which Socket.io's adapter never awaits) rejects unhandled.
+    enableAutoPipelining: !subscriber,
   });
   // ioredis reconnects by itself; an unhandled 'error' event would crash the process.
   redis.on('error', () => undefined);

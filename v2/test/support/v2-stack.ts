@@ -1,6 +1,7 @@
-import { createRedis, listen, type Deps, type RunningServer } from '@flashfast/shared';
+import { listen, type Deps, type RunningServer } from '@flashfast/shared';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { createApp } from '../../src/app';
+import { createAdapterConnections } from '../../src/realtime/adapter-connections';
 import { ioBroadcaster } from '../../src/realtime/io-broadcaster';
 import { createSocketServer } from '../../src/realtime/socket-server';
 import { createApiServices, type ApiServices } from '../../src/services';
@@ -35,11 +36,10 @@ export async function startV2Stack(options: { worker?: boolean; redisDb?: number
     ...options.env,
   });
   const services = createApiServices(deps);
-  const pub = createRedis(deps.config, 'test-pub');
-  const sub = createRedis(deps.config, 'test-sub');
+  const adapter = createAdapterConnections(deps.config, 'test');
   const realtime: { io?: ReturnType<typeof createSocketServer> } = {};
   const server = await listen(createApp(deps, services, ioBroadcaster(() => realtime.io)), 0, '127.0.0.1');
-  const ioServer = (realtime.io = createSocketServer(deps, server.server, pub, sub));
+  const ioServer = (realtime.io = createSocketServer(deps, server.server, adapter.pub, adapter.sub));
   const url = `http://127.0.0.1:${server.port}`;
   const sockets: Socket[] = [];
 
@@ -62,7 +62,7 @@ export async function startV2Stack(options: { worker?: boolean; redisDb?: number
       await new Promise<void>((resolve) => ioServer.close(() => resolve()));
       await server.close(500);
       await services.close();
-      await Promise.allSettled([pub.quit(), sub.quit()]);
+      await adapter.close();
       await closeTestDeps(deps);
     },
   };
