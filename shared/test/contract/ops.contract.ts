@@ -37,10 +37,11 @@ export function describeOpsContract(target: ContractTarget): void {
       });
     }
 
-    // Only an in-process target uses the suite's Redis connection, the one this test breaks.
-    const itInProcess = target.serve ? it.skip : it;
+    // Only an in-process target uses the suite's Redis connection, the one this test breaks; a
+    // target behind nginx shares the machine's Redis with everyone (e2e/chaos-redis breaks its own).
+    if (target.serve) return;
 
-    itInProcess('when Redis is unreachable, v2 is not ready, v1 is (it needs PostgreSQL only), and logins are limited per instance meanwhile', async () => {
+    it('when Redis is unreachable, v2 is not ready, v1 is (it needs PostgreSQL only), and logins are limited per instance meanwhile', async () => {
       api.deps.redis.disconnect();
       try {
         const ready = await api.ops('get', '/readyz');

@@ -22,7 +22,7 @@ export interface ContractTarget {
   createApp?(deps: Deps): Express;
   /**
    * Instead of createApp: the URL of a target that is already running and shares the suite's
-   * database and JWT secret (but not its connections, so suites that break `deps` skip).
+   * database and JWT secret (but not its connections: tests that break `deps` are not declared for it).
    */
   serve?(deps: Deps): Promise<ServedApp>;
   /**
