@@ -9,6 +9,7 @@ import { startV2Stack, type V2Stack } from './support/v2-stack';
 // The well-behaved viewer probes back to back (two messages a probe: over the default 20/s on a
 // quiet machine, where it was cut off as a flooder); the flooder sends thousands a second.
 const env = { SOCKET_EMITS_PER_SECOND: '1000', TRUST_PROXY_HOPS: '1', SOCKET_MAX_CONNECTIONS_PER_ADDRESS: '3', SOCKET_MAX_SUBSCRIPTIONS: '2', SOCKET_FLOOD_COOLDOWN_MS: '60000' };
+/** How long a freed connection place may take to be reusable (polled, not slept). */
 const LIVENESS_MS = 10_000;
 
 let stack: V2Stack;
@@ -48,66 +49,50 @@ async function handshakeFrom(address: string): Promise<string> {
   return response.status === 403 ? (JSON.parse(text) as { message: string }).message : `accepted (${response.status})`;
 }
 
-const withTimeout = <T>(promise: Promise<T>, what: string): Promise<T> =>
-  Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer in ${LIVENESS_MS} ms`)), LIVENESS_MS))]);
-
-const percentile = (values: number[], p: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? NaN;
-const summary = (values: number[]): string =>
-  `n=${values.length} p50 ${percentile(values, 0.5).toFixed(1)} ms, p95 ${percentile(values, 0.95).toFixed(1)} ms, max ${Math.max(...values).toFixed(1)} ms`;
-
 describe('v2 Socket.io abuse is contained', () => {
   it('a client flooding `subscribe` is disconnected; meanwhile every HTTP request and other socket subscription succeeds', async () => {
     const viewer = await connectFrom('198.51.100.1');
-    const latencies = { http: [] as number[], socket: [] as number[] };
     const failures: string[] = [];
-    const probe = async (phase: 'before' | 'during', into: { http: number[]; socket: number[] }) => {
-      const started = performance.now();
+    // A request that never answers fails the test by Jest's timeout: no time bound of our own.
+    const probe = async (phase: 'before' | 'during') => {
       const [saleRead, orders] = await Promise.all([
-        withTimeout(call(stack.url, 'GET', `/api/flashsale-events/${sale.id}`), 'GET sale'),
-        withTimeout(call(stack.url, 'GET', '/api/orders', { token: buyer.token }), 'GET orders'),
+        call(stack.url, 'GET', `/api/flashsale-events/${sale.id}`),
+        call(stack.url, 'GET', '/api/orders', { token: buyer.token }),
       ]);
-      into.http.push(performance.now() - started);
       for (const response of [saleRead, orders]) if (response.status !== 200) failures.push(`${phase}: HTTP ${response.status}`);
-      const subscribing = performance.now();
-      const ack = (await withTimeout(viewer.emitWithAck('subscribe', { eventId: sale.id }), 'subscribe')) as { ok: boolean };
-      into.socket.push(performance.now() - subscribing);
+      const ack = (await viewer.emitWithAck('subscribe', { eventId: sale.id })) as { ok: boolean };
       if (!ack.ok) failures.push(`${phase}: subscribe ${JSON.stringify(ack)}`);
       await viewer.emitWithAck('unsubscribe', { eventId: sale.id });
     };
-    const before = { http: [] as number[], socket: [] as number[] };
-    for (let i = 0; i < 20; i += 1) await probe('before', before);
+    for (let i = 0; i < 20; i += 1) await probe('before');
     const memoryBefore = process.memoryUsage().rss;
 
     const flooder = await connectFrom('203.0.113.66');
     let disconnectedFor: string | undefined;
     flooder.on('disconnect', (reason) => (disconnectedFor = reason));
+    // Far more messages than the emit budget allows, until the server cuts the flooder off (or,
+    // if it never does, until the client has sent a million: the assertion below then says so).
     let sent = 0;
-    const floodStarted = performance.now();
-    let floodMs = NaN;
-    flooder.on('disconnect', () => (floodMs = performance.now() - floodStarted));
     const flood = (async () => {
-      const deadline = Date.now() + 30_000;
-      while (disconnectedFor === undefined && Date.now() < deadline) {
+      while (disconnectedFor === undefined && sent < 1_000_000) {
         for (let i = 0; i < 200; i += 1) flooder.emit('subscribe', { eventId: randomUUID() });
         sent += 200;
         await new Promise((resolve) => setImmediate(resolve));
       }
     })();
-    // Probes run while the flood runs, and a little after it was cut off.
+    // Probes run while the flood runs, and a little after it ended.
+    let floodOver = false;
+    void flood.then(() => (floodOver = true));
     const probing = (async () => {
-      while (disconnectedFor === undefined || latencies.http.length < 20) await probe('during', latencies);
+      let during = 0;
+      while (!floodOver || during < 20) {
+        await probe('during');
+        during += 1;
+      }
     })();
     await Promise.all([flood, probing]);
     const memoryAfter = process.memoryUsage().rss;
 
-    console.warn(
-      [
-        `[measured] flooder: ${sent} subscribe messages sent, disconnected with "${disconnectedFor}" after ${floodMs.toFixed(0)} ms`,
-        `HTTP (GET sale + GET orders) before: ${summary(before.http)}; during: ${summary(latencies.http)}`,
-        `socket subscribe ack before: ${summary(before.socket)}; during: ${summary(latencies.socket)}`,
-        `test process RSS ${(memoryBefore / 2 ** 20).toFixed(0)} MB -> ${(memoryAfter / 2 ** 20).toFixed(0)} MB`,
-      ].join('\n'),
-    );
     expect(disconnectedFor).toBe('io server disconnect');
     expect(failures).toEqual([]);
     // Generous: the unguarded server grew ~230 MB under one such client.
