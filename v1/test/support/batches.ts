@@ -4,8 +4,14 @@ import { createUser, type TestUser } from '../../../shared/test/factories';
 import { call, type CallResult } from '../../../shared/test/support/http';
 import { saleLedger } from '../../../shared/test/support/sale-ledger';
 
+/**
+ * Polls until `done`. The bound only names what never happened, well before Jest's timeout: on
+ * a machine shared by several runs, 200 requests may take tens of seconds to reach the server
+ * (the former 12 s was exceeded under a load of 20 on 2 cores).
+ */
 const until = async (what: string, done: () => Promise<boolean>): Promise<void> => {
-  for (let i = 0; i < 600; i += 1) {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
     if (await done()) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
