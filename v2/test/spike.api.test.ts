@@ -38,7 +38,8 @@ describe('v2 spike', () => {
 
     const responses = await Promise.all(buyers.map((buyer) => purchase(stack.url, sale.id, buyer.token)));
 
-    expect(responses.every((r) => r.status === 202 || r.status === 409)).toBe(true);
+    // Listed, not counted: an answer other than these says what went wrong (a 503 under load, say).
+    expect(responses.filter((r) => r.status !== 202 && r.status !== 409).map((r) => `${r.status} ${JSON.stringify(r.body)}`)).toEqual([]);
     const accepted = responses
       .map((response, index) => ({ response, buyer: buyers[index]! }))
       .filter(({ response }) => response.status === 202)
