@@ -197,9 +197,3 @@ export async function existingRequestIds(db: Queryable, requestIds: string[]): P
 export async function detachFromBatch(db: Queryable, requestIds: string[]): Promise<void> {
   await db.query(`UPDATE purchase_requests SET batch_id = id WHERE id = ANY($1::uuid[]) AND status = 'queued'`, [requestIds]);
 }
-
-/** Accepted requests not decided yet (dead letters aside): the backlog, through the partial index of queued rows. */
-export async function countUndecided(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM purchase_requests WHERE status = 'queued' AND dead_lettered_at IS NULL`);
-  return rows[0]!.n;
-}

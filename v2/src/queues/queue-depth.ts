@@ -1,7 +1,7 @@
 /**
- * The backlog: purchases accepted and not yet decided, read every `intervalMs` instead of on
- * every purchase: back-pressure needs a bound, not an exact count, and this keeps a round trip
- * off the hot path. Counted in requests, not BullMQ jobs (a job carries a batch of them).
+ * The backlog: units claimed by purchases accepted and not yet decided, read every `intervalMs`
+ * instead of on every purchase: back-pressure needs a bound, not an exact count, and this keeps a
+ * round trip off the hot path. Not BullMQ's job count: a job carries a batch of purchases.
  */
 export class QueueDepth {
   private waiting = 0;

@@ -134,6 +134,13 @@ export class SaleStock {
     return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   }
 
+  /** Units claimed by accepted, undecided requests over every loaded sale: the backlog, from Redis alone. */
+  async claimedUnits(): Promise<number> {
+    const sales = await this.loadedSales();
+    const claims = await Promise.all(sales.map((eventId) => this.redis.hget(this.keys(eventId).pending, '*')));
+    return claims.reduce((sum, claim) => sum + Number(claim ?? 0), 0);
+  }
+
   async loadedSales(): Promise<string[]> {
     return this.redis.smembers(loadedSalesKey(this.prefix));
   }
