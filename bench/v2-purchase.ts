@@ -124,8 +124,8 @@ async function main(): Promise<V2Results> {
   const acceptance = await purchaseSpike({ ...spike, url: api.url, path: `/api/flashsale/${events.accept}/purchase`, server: api });
   results.acceptance = { ...acceptance, accepted: acceptance.non201?.[202] ?? 0, perSecond: (acceptance.non201?.[202] ?? 0) / acceptance.durationSeconds, everyRequestADifferentUser: issued <= USERS };
   log(`v2 acceptance: ${results.acceptance.perSecond.toFixed(0)} 202/s; filling the backlog to ${BACKLOG.toLocaleString('en-US')}`);
-  const fill = (eventId: string) => fillBacklog({ url: api.url, eventId, server: api, nextToken, perSecond: results.acceptance!.perSecond });
-  await fill(events.accept!);
+  const fill = (server: Server, eventId: string) => fillBacklog({ url: server.url, eventId, server, nextToken, perSecond: results.acceptance!.perSecond });
+  await fill(api, events.accept!);
   await servers.stop(api);
   const bare = await startServer('express', path.join(__dirname, 'lib/express-baseline.js'), { PATH: process.env.PATH, NODE_ENV: 'production' });
   const baseline = await purchaseSpike({ ...spike, url: bare.url, path: `/flashsale/${events.accept}/purchase`, server: bare });
@@ -146,7 +146,7 @@ async function main(): Promise<V2Results> {
 
   // (2b) the same with two workers, on a backlog of the second sale built the same way.
   const api2 = await startServer('v2 API', programPath('v2'), env);
-  await fill(events.twoWorkers!);
+  await fill(api2, events.twoWorkers!);
   await servers.stop(api2);
   await db.checkpoint(databaseUrl);
   const twoRun = await drain(events.twoWorkers!, 2);
