@@ -16,7 +16,10 @@ describe.each([
   let deps: Deps;
   let server: ServedApp;
   beforeAll(async () => {
-    deps = await createTestDeps({ PURCHASE_BATCH_MAX: batchMax });
+    // The opening purchase waits on the test's row lock until the whole burst has arrived, which on
+    // a busy machine takes longer than the default 5 s statement timeout: it would time out, the
+    // batch would be retried, and the burst would never all wait in the combiner at once.
+    deps = await createTestDeps({ PURCHASE_BATCH_MAX: batchMax, DATABASE_STATEMENT_TIMEOUT_MS: '150000' });
     server = await serveApp(createApp(deps));
   });
   afterAll(async () => {
