@@ -14,6 +14,8 @@
   so the PostgreSQL write alone judges them (batch-writer.ts) and a reservation it refuses is
   given back.
 ]=]
+--- @include "pending-floor"
+
 local meta = redis.call('HMGET', KEYS[1], 'active', 'start', 'end', 'max')
 if not meta[1] or redis.call('EXISTS', KEYS[2]) == 0 then return {'MISSING'} end
 local max = tonumber(meta[4])
@@ -36,10 +38,7 @@ for i = 2, #ARGV, 4 do
     end
 
     -- The request is no longer pending, whatever the outcome.
-    local pending = tonumber(redis.call('HGET', KEYS[4], user) or '0')
-    if pending > 0 then redis.call('HINCRBY', KEYS[4], user, -math.min(pending, quantity)) end
-    local claimed = tonumber(redis.call('HGET', KEYS[4], '*') or '0')
-    if claimed > 0 then redis.call('HINCRBY', KEYS[4], '*', -math.min(claimed, quantity)) end
+    lowerPending(KEYS[4], user, quantity)
     if string.sub(field, 1, 4) == 'dup:' then redis.call('HDEL', KEYS[5], field) end
 
     if code then

@@ -19,10 +19,18 @@ export type ScriptReply = string[] | string | number;
 /** Runs a script by name with EVALSHA (ioredis falls back to EVAL once when Redis lost it). */
 export type RunScript = (name: ScriptName, keys: string[], args: (string | number)[]) => Promise<ScriptReply>;
 
+// A line `--- @include "name"` stands for includes/name.lua (BullMQ's commands/includes/): a
+// step several scripts share is written once and inlined when the script is loaded.
+const INCLUDE = /^--- @include "([\w-]+)"$/gm;
+
+/** A script's text with its includes inlined. */
+const scriptSource = (file: string): string =>
+  readFileSync(path.join(luaDir, file), 'utf8').replace(INCLUDE, (_line, name: string) => readFileSync(path.join(luaDir, 'includes', `${name}.lua`), 'utf8').trimEnd());
+
 export function stockScripts(redis: Redis): RunScript {
   for (const [name, file] of Object.entries(SCRIPTS)) {
     const numberOfKeys = Number(/-(\d+)\.lua$/.exec(file)![1]);
-    if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua: readFileSync(path.join(luaDir, file), 'utf8') });
+    if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua: scriptSource(file) });
   }
   return (name, keys, args) =>
     (redis as unknown as Record<ScriptName, (...a: (string | number)[]) => Promise<ScriptReply>>)[name](...keys, ...args);
