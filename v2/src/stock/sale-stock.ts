@@ -1,9 +1,12 @@
 import { isPurchaseRefusal, type Db, type PurchaseRefusal, type Redis, type SoldOutChannel } from '@flashfast/shared';
 import { dedupField, loadedSalesKey, saleKeys, type SaleKeys } from './sale-keys';
 import { readSaleSettings, readSaleSnapshot, type SaleSettings } from './sale-snapshot.repository';
+import { withLock } from './redis-lock';
 import { stockScripts, type RunScript } from './stock-scripts';
 
 const KEEP_AFTER_END_MS = 24 * 3600 * 1000;
+// A rebuild that takes longer loses its lock to the next process (which rebuilds again: harmless).
+const REBUILD_LOCK_MS = 10_000;
 // Beyond this many requests a sale is not remembered as sold out (the memory its dedup fields would take).
 const REQUEST_FIELDS_MAX = 200_000;
 
@@ -210,9 +213,7 @@ export class SaleStock {
    * (their callers answer 503 or retry) until it is done.
    */
   async rebuild(eventId: string): Promise<'LOADED' | 'KEPT' | 'BUSY' | 'NO_SALE'> {
-    const k = this.keys(eventId);
-    if ((await this.redis.set(k.rebuildLock, '1', 'PX', 10_000, 'NX')) !== 'OK') return 'BUSY';
-    try {
+    const rebuilt = await withLock(this.redis, this.keys(eventId).rebuildLock, REBUILD_LOCK_MS, async () => {
       const client = await this.db.connect();
       try {
         const read = await readSaleSnapshot(client, eventId);
@@ -221,9 +222,8 @@ export class SaleStock {
       } finally {
         client.release();
       }
-    } finally {
-      await this.redis.del(k.rebuildLock);
-    }
+    });
+    return rebuilt ?? 'BUSY';
   }
 
   /** Rebuilds, or waits (up to `waitMs`) for the process that is rebuilding; BUSY if it is not done by then. */

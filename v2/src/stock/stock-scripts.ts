@@ -11,6 +11,7 @@ const SCRIPTS = {
   decideBatch: 'decide-batch-6.lua',
   releaseReservation: 'release-reservation-3.lua',
   loadSale: 'load-sale-7.lua',
+  releaseLock: 'release-lock-1.lua',
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;

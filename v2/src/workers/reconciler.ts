@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { isDependencyFailure, type Deps } from '@flashfast/shared';
 import { replayInfrastructureDeadLetters } from '../queues/dead-letter-store';
 import { markDeadLettered } from '../queues/dead-letters.repository';
@@ -10,6 +9,7 @@ import {
   findStillQueued,
   type StoredRequest,
 } from '../purchases/purchase-requests.repository';
+import { withLock } from '../stock/redis-lock';
 import type { SaleStock } from '../stock/sale-stock';
 import { sweepOrphanedAdmissions } from './orphan-sweep';
 import { failureCause } from './retry-policy';
@@ -78,24 +78,20 @@ export interface Reconciler {
  */
 export function startReconciler(deps: Deps, queues: PurchaseQueues, stock: SaleStock): Reconciler {
   const lockKey = `${deps.config.REDIS_KEY_PREFIX}reconciler-lock`;
-  const owner = randomUUID();
   let running: Promise<ReconcilePass> | undefined;
 
-  async function pass(): Promise<ReconcilePass> {
-    const interval = deps.config.RECONCILE_INTERVAL_MS;
-    if ((await deps.redis.set(lockKey, owner, 'PX', interval * 3, 'NX')) !== 'OK') return { requeued: 0, orphans: 0, replayed: 0 };
+  async function repair(): Promise<ReconcilePass> {
     let requeued = 0;
-    try {
-      const stale = await findStaleQueuedRequests(deps.db, deps.config.RECONCILE_MIN_AGE_MS, 1000);
-      for (const [batchId, requests] of byBatch(stale)) requeued += await repairBatch(deps, queues, batchId, requests);
-      const orphans = await sweepOrphanedAdmissions(deps, stock);
-      if (requeued > 0 || orphans > 0) deps.logger.warn({ requeued, orphans }, 'reconciler repaired lost purchase requests');
-      const replayed = (await replayInfrastructureDeadLetters({ deps, stock, queues }, deps.config.DEAD_LETTER_REPLAY_MAX)).length;
-      return { requeued, orphans, replayed };
-    } finally {
-      if ((await deps.redis.get(lockKey)) === owner) await deps.redis.del(lockKey);
-    }
+    const stale = await findStaleQueuedRequests(deps.db, deps.config.RECONCILE_MIN_AGE_MS, 1000);
+    for (const [batchId, requests] of byBatch(stale)) requeued += await repairBatch(deps, queues, batchId, requests);
+    const orphans = await sweepOrphanedAdmissions(deps, stock);
+    if (requeued > 0 || orphans > 0) deps.logger.warn({ requeued, orphans }, 'reconciler repaired lost purchase requests');
+    const replayed = (await replayInfrastructureDeadLetters({ deps, stock, queues }, deps.config.DEAD_LETTER_REPLAY_MAX)).length;
+    return { requeued, orphans, replayed };
   }
+
+  const pass = async (): Promise<ReconcilePass> =>
+    (await withLock(deps.redis, lockKey, deps.config.RECONCILE_INTERVAL_MS * 3, repair)) ?? { requeued: 0, orphans: 0, replayed: 0 };
 
   const runOnce = () => {
     running ??= pass().finally(() => (running = undefined));
