@@ -11,6 +11,7 @@ import {
   type PlacedOrder,
   type SaleStockRow,
 } from './decisions.repository';
+import { BrokenRecord } from './job-failures';
 
 /** A decision to record: confirm the reservation named `reservation`, or refuse with a code. */
 export type WriteItem = { job: PurchaseJob; reservation: string; refusal?: never } | { job: PurchaseJob; refusal: PurchaseRefusal };
@@ -132,7 +133,7 @@ export async function writeDecisions(deps: Pick<Deps, 'db'>, items: WriteItem[])
     const stored = await findOutcomes(deps.db, before);
     for (const id of before) {
       const known = stored.get(id);
-      if (!known) throw new Error(`purchase request ${id} has no row`);
+      if (!known) throw new BrokenRecord(`purchase request ${id} has no row`);
       results.set(id, { ...known, decidedNow: false });
     }
   }

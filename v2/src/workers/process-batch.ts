@@ -7,6 +7,7 @@ import { detachFromBatch, findOutcomes, type StoredOutcome } from '../purchases/
 import type { Notifier } from '../realtime/notifier';
 import type { Decision, SaleStock } from '../stock/sale-stock';
 import { writeDecisions, type WriteItem, type WriteResult } from './batch-writer';
+import { DecideAgain } from './job-failures';
 import type { RetryPolicy } from './retry-policy';
 
 export interface WorkerContext {
@@ -44,7 +45,7 @@ async function plan(ctx: WorkerContext, job: PurchaseJob, decision: Decision, to
   const known = (await findOutcomes(ctx.deps.db, [job.requestId])).get(job.requestId);
   if (known && known.outcome.status !== 'queued') return known;
   await ctx.stock.forgetDecision(job.eventId, job.requestId);
-  throw new DependencyUnavailable('reservation was released but the request is undecided; deciding again');
+  throw new DecideAgain('reservation was released but the request is undecided; deciding again');
 }
 
 /**

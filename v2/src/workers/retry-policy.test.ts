@@ -1,4 +1,5 @@
 import { DependencyUnavailable } from '@flashfast/shared';
+import { BrokenRecord, DecideAgain } from './job-failures';
 import { failureCause, retryPolicy } from './retry-policy';
 
 const defaults = { PURCHASE_ATTEMPTS: 5, PURCHASE_BACKOFF_MS: 200, PURCHASE_BACKOFF_MAX_MS: 5_000, PURCHASE_RETRY_FOR_MS: 120_000 };
@@ -39,10 +40,17 @@ describe('retry policy', () => {
       Object.assign(new Error('Reached the max retries per request limit (which is 2).'), { name: 'MaxRetriesPerRequestError' }),
       new Error("READONLY You can't write against a read only replica."),
       new DependencyUnavailable('stock counters are being rebuilt'),
+      new DecideAgain('reservation was released but the request is undecided; deciding again'),
       new Error('job stalled more than allowable limit'),
     ];
     expect(infrastructure.map(failureCause)).toEqual(infrastructure.map(() => 'infrastructure'));
-    const processing = [Object.assign(new Error('injected write failure'), { code: 'P0001' }), new RangeError('bad')];
-    expect(processing.map(failureCause)).toEqual(['processing', 'processing']);
+    const processing = [
+      Object.assign(new Error('injected write failure'), { code: 'P0001' }),
+      new RangeError('bad'),
+      new BrokenRecord('purchase request 1 has no row'),
+      // A broken record is never taken for a dependency failure, whatever its message says.
+      new BrokenRecord('Connection terminated while reading request 1'),
+    ];
+    expect(processing.map(failureCause)).toEqual(processing.map(() => 'processing'));
   });
 });

@@ -1,4 +1,5 @@
 import { isDependencyFailure, type Config } from '@flashfast/shared';
+import { BrokenRecord } from './job-failures';
 
 /**
  * Why processing a purchase failed: a dependency (PostgreSQL, Redis) being down, restarting or
@@ -11,8 +12,10 @@ export type FailureCause = 'infrastructure' | 'processing';
 // BullMQ's own words for a job whose worker kept losing its lock (a worker or Redis lost).
 const LOST_JOB = /stalled more than allowable limit|Missing lock for job/;
 
-export const failureCause = (error: unknown): FailureCause =>
-  isDependencyFailure(error) || (error instanceof Error && LOST_JOB.test(error.message)) ? 'infrastructure' : 'processing';
+export const failureCause = (error: unknown): FailureCause => {
+  if (error instanceof BrokenRecord) return 'processing';
+  return isDependencyFailure(error) || (error instanceof Error && LOST_JOB.test(error.message)) ? 'infrastructure' : 'processing';
+};
 
 /** The name a job's `backoff.type` gives BullMQ, which then asks the worker's `backoffStrategy`. */
 export const BACKOFF_TYPE = 'purchase-retry';
