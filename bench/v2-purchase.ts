@@ -43,7 +43,7 @@ const startServer = (name: string, script: string, env: NodeJS.ProcessEnv, { rea
 
 function serverEnv(jwtSecret: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
-  for (const key of ['DATABASE_POOL_SIZE', 'WORKER_CONCURRENCY', 'ACCEPT_BATCH_MAX']) if (process.env[key]) env[key] = process.env[key];
+  for (const key of ['DATABASE_POOL_SIZE', 'WORKER_CONCURRENCY', 'WORKER_BATCH_MAX', 'ACCEPT_BATCH_MAX']) if (process.env[key]) env[key] = process.env[key];
   // Experiments behind the findings in bench/README.md; the servers' code is not changed.
   const whatIf = new Set((process.env.BENCH_WHAT_IF ?? '').split(',').filter(Boolean));
   Object.assign(env, instrumentationEnv(whatIf.has('jwt-keyobject') ? ['what-if-jwt-keyobject.js'] : []));

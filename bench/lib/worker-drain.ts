@@ -24,6 +24,16 @@ async function countRequests(client: pg.Client, eventId: string): Promise<Counts
   return rows[0]!;
 }
 
+/**
+ * Requests of the sale still queued: polled while the worker runs, so it must stay cheap (an
+ * index-only count of the shrinking queued part), or the bench's own polling would take
+ * PostgreSQL CPU from the worker it measures.
+ */
+async function countQueued(client: pg.Client, eventId: string): Promise<number> {
+  const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM purchase_requests WHERE event_id = $1 AND status = 'queued'`, [eventId]);
+  return rows[0]!.n;
+}
+
 export interface DrainSpec {
   databaseUrl: string;
   eventId: string;
@@ -46,7 +56,7 @@ export interface WorkerDrain {
 }
 
 /**
- * `startWorker()` starts the worker process (resolves once spawned). Polls every 50 ms until the
+ * `startWorker()` starts the worker process (resolves once spawned). Polls every 100 ms until the
  * event has no queued request left. Wall time counts from the spawn (process start-up included);
  * the processing rate counts from the first decision PostgreSQL records to the last. `meter()`,
  * if given, starts a CPU meter at the first decision seen (scripts/lib/machine.ts cpuMeter).
@@ -59,19 +69,19 @@ export async function timeWorkerDrain({ databaseUrl, eventId, startWorker, meter
     await startWorker();
     let firstDecisionAt: number | undefined;
     let stopMeter: (() => CpuUse) | undefined;
-    let now = before;
     const deadline = spawnedAt + timeoutMs;
     while (performance.now() < deadline) {
-      now = await countRequests(client, eventId);
-      if (firstDecisionAt === undefined && now.decided > before.decided) {
+      const queued = await countQueued(client, eventId);
+      if (firstDecisionAt === undefined && queued < backlog) {
         firstDecisionAt = performance.now();
         stopMeter = meter?.();
       }
-      if (now.decided >= now.total) break;
-      await sleep(50);
+      if (queued === 0) break;
+      await sleep(100);
     }
     const doneAt = performance.now();
     const cpuWhileDeciding = stopMeter?.();
+    const now = await countRequests(client, eventId);
     const decided = now.decided - before.decided;
     return {
       backlog,

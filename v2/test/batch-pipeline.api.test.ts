@@ -12,6 +12,11 @@ beforeAll(async () => {
   stack = await startV2Stack({ env: { PURCHASE_ATTEMPTS: '3', PURCHASE_BACKOFF_MS: '20', PURCHASE_BACKOFF_MAX_MS: '50', PURCHASE_RETRY_FOR_MS: '300' } });
   admin = await createUser(stack.deps, 'admin');
 });
+afterEach(async () => {
+  // Each test starts its own worker; one left running would take the next test's jobs.
+  await stack.worker?.close();
+  stack.worker = undefined;
+});
 afterAll(async () => {
   await stack.deps.db.query('DROP TRIGGER IF EXISTS poison_orders_for_test ON orders');
   await stack.close();
@@ -80,6 +85,32 @@ describe('v2 batch pipeline', () => {
     expect(await saleInvariants(stack, sale.id)).toMatchObject({ available: 29, sold: 21, orders: 21, redisUnitsLeft: 29, undecidedRequests: 0 });
   });
 
+  it('a worker that finds a backlog of many batch jobs decides them together, in fewer transactions than jobs', async () => {
+    const sales = [await createSale(stack.deps, { units: 100 }), await createSale(stack.deps, { units: 100 })];
+    for (const sale of sales) await stack.services.stock.loadSale(sale.id);
+    const buyers = await createUsers(stack.deps, 60);
+    // Twelve rounds of five buyers, one sale after the other: at least twelve intake batches (jobs).
+    const accepted: Awaited<ReturnType<typeof acceptAll>> = [];
+    for (let round = 0; round < 12; round++) accepted.push(...(await acceptAll(sales[round % 2]!.id, buyers.slice(round * 5, round * 5 + 5))));
+    const jobs = new Set((await batchesOf(accepted.map((a) => a.requestId))).values()).size;
+    expect(jobs).toBeGreaterThanOrEqual(12);
+
+    stack.startWorker();
+    const outcomes = await waitForOutcomes(stack.url, accepted, 60_000);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(accepted.map(() => 'confirmed'));
+    // decided_at is the deciding transaction's start (now()): one value per transaction.
+    const { rows } = await stack.deps.db.query<{ transactions: number }>(
+      'SELECT count(DISTINCT decided_at)::int AS transactions FROM purchase_requests WHERE id = ANY($1::uuid[])',
+      [accepted.map((a) => a.requestId)],
+    );
+    expect(rows[0]!.transactions).toBeLessThan(jobs);
+    for (const sale of sales) {
+      expect(await saleInvariants(stack, sale.id)).toEqual({
+        allocated: 100, available: 70, sold: 30, orders: 30, orderedUnits: 30, redisUnitsLeft: 70, undecidedRequests: 0,
+      });
+    }
+  });
+
   it('the outcomes of one batch reach buyers connected to different API instances, each only their own', async () => {
     // A second API instance on the same database and Redis (key prefix): the cluster's other process.
     const other = await startV2Stack({ env: { REDIS_KEY_PREFIX: stack.deps.config.REDIS_KEY_PREFIX } });
@@ -106,8 +137,6 @@ describe('v2 batch pipeline', () => {
         expect(pushed.get(buyer.id)).toEqual([expect.objectContaining({ requestId: responses[i]!.body.requestId, status: 'confirmed' })]);
       });
     } finally {
-      await stack.worker?.close();
-      stack.worker = undefined;
       await other.close();
     }
   });

@@ -54,6 +54,20 @@ describe('createBatcher', () => {
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(10);
   });
 
+  it('with weigh, a flush holds at most maxSize in weight, and a lone heavier item still goes', async () => {
+    const flushed: number[][] = [];
+    const batcher = createBatcher<number, number>({
+      maxSize: 10,
+      weigh: (item) => item,
+      flush: async (items) => {
+        flushed.push(items);
+        return items;
+      },
+    });
+    await Promise.all([4, 5, 3, 12, 1].map((item) => batcher.submit(item)));
+    expect(flushed).toEqual([[4, 5], [3], [12], [1]]);
+  });
+
   it('drain resolves once everything submitted has been flushed', async () => {
     const done: number[] = [];
     const batcher = createBatcher<number, void>({

@@ -10,7 +10,10 @@ export interface Batcher<I, O> {
 }
 
 export interface BatcherOptions<I, O> {
+  /** Most items in one flush, or most total weight when `weigh` is given (a lone heavier item still goes alone). */
   maxSize: number;
+  /** How much of `maxSize` an item takes (default 1): v2's worker counts purchases, not jobs. */
+  weigh?(item: I): number;
   /** Flushes running at once; more overlap I/O, fewer make bigger batches. */
   concurrency?: number;
   /** Returns one result per item, in order; a rejection fails every item of the batch. */
@@ -25,6 +28,7 @@ interface Waiting<I, O> {
 
 export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O> {
   const concurrency = options.concurrency ?? 1;
+  const weigh = options.weigh ?? (() => 1);
   let waiting: Waiting<I, O>[] = [];
   let running = 0;
   let scheduled = false;
@@ -45,8 +49,13 @@ export function createBatcher<I, O>(options: BatcherOptions<I, O>): Batcher<I, O
 
   async function flushNext(): Promise<void> {
     scheduled = false;
-    const batch = waiting.slice(0, options.maxSize);
-    waiting = waiting.slice(batch.length);
+    let count = 0;
+    for (let weight = 0; count < waiting.length; count += 1) {
+      weight += weigh(waiting[count]!.item);
+      if (weight > options.maxSize && count > 0) break;
+    }
+    const batch = waiting.slice(0, count);
+    waiting = waiting.slice(count);
     running += 1;
     schedule();
     try {

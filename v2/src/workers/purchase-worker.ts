@@ -5,7 +5,10 @@ import { createPurchaseQueues, createQueueConnection, PURCHASE_QUEUE, queuePrefi
 import { createEmitterNotifier } from '../realtime/notifier';
 import { SaleStock } from '../stock/sale-stock';
 import { startHeartbeat } from '../queues/worker-heartbeats';
-import { processBatch, type WorkerContext } from './process-batch';
+import { decidePurchases } from './decide-purchases';
+import { createDecisionBatches } from './decision-batches';
+import { processBatch } from './process-batch';
+import type { WorkerContext } from './worker-context';
 import { startReconciler, type Reconciler } from './reconciler';
 import { BACKOFF_TYPE, retryPolicy } from './retry-policy';
 
@@ -31,12 +34,13 @@ export function startPurchaseWorker(deps: Deps): PurchaseWorker {
     stock: new SaleStock(deps.redis, deps.db, deps.config.REDIS_KEY_PREFIX, deps.soldOut),
     // Pushes to buyers are fire-and-forget: one lost while Redis is down must not crash the worker.
     notifier: createEmitterNotifier(deps, publishSafely(deps.redis)),
+    // Two decisions at once: with a backlog, one's Lua call and bookkeeping overlap the other's transaction.
+    together: createDecisionBatches((requests) => decidePurchases(context, requests), { maxPurchases: deps.config.WORKER_BATCH_MAX, atOnce: 2 }),
   };
   const worker = new Worker<BatchJob>(PURCHASE_QUEUE, (job) => processBatch(context, job), {
     connection: workerConnection,
     prefix: queuePrefix(deps.config),
-    // Batch jobs at once: with a backlog, one batch's Lua call and preparation overlap the
-    // other's PostgreSQL transaction.
+    // Jobs held at once: the ones that arrive while a decision runs are decided together next.
     concurrency: deps.config.WORKER_CONCURRENCY,
     // A killed worker's jobs go back to the queue once their lock lapses.
     lockDuration: deps.config.WORKER_LOCK_MS,
