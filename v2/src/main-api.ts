@@ -17,7 +17,7 @@ import { createApiServices } from './services';
 
 /** `npm run start:v2`: the queued-purchase API with Socket.io on the same port. */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, { PORT: '3002' });
+  const config = loadConfig(undefined, { PORT: '3002' });
   const deps = await createDeps(config, 'v2');
   installProcessGuards(deps.logger);
   await ensureConfiguredAdmin(deps, config);

@@ -17,7 +17,7 @@ import { startPurchaseWorker, type PurchaseWorker } from './workers/purchase-wor
 
 /** `npm run start:worker`: decides queued purchases; serves /healthz, /readyz and /metrics. */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, { PORT: '3003' });
+  const config = loadConfig(undefined, { PORT: '3003' });
   const deps = await createDeps(config, 'worker', { customPlans: true });
   installProcessGuards(deps.logger);
   const running: { purchaseWorker?: PurchaseWorker } = {};

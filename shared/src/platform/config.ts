@@ -1,3 +1,6 @@
+// One flat schema, on purpose (not immich's nested config): the environment it parses is flat,
+// every process validates the whole set so that a bad key fails fast in all of them alike, and a
+// nested shape would only add a mapping layer from env names to paths that no reader needs.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
