@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomInt } from 'node:crypto';
 import bcrypt from 'bcryptjs';
-import { loadSettings } from './lib/settings';
+import { childBaseEnv, loadSettings, loadV1Settings } from './lib/settings';
 import * as db from './lib/database';
 import { instrumentationEnv } from './lib/instrumentation';
 import { benchServers } from './lib/bench-servers';
@@ -29,8 +29,8 @@ import { runBench } from './lib/run-bench';
 const settings = loadSettings();
 const startedAt = Date.now();
 const log = (message: string): void => console.log(`[${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)}s] ${message}`);
-// The earlier comparison of statement shapes (pgbench and node-postgres), behind a flag: it chose v1's single statement.
-const SHAPES = Boolean(process.env.BENCH_V1_SHAPES);
+const v1Settings = loadV1Settings();
+const SHAPES = v1Settings.shapes;
 
 const redisPrefix = `ffbench:${process.pid}:`;
 const servers = benchServers({ adminUrl: settings.adminUrl, database: settings.database, redisUrl: settings.redisUrl, redisPrefix });
@@ -58,8 +58,7 @@ async function metered<T>(work: () => Promise<T>): Promise<T & { cpu: CpuUse }> 
 }
 
 function serverEnv(jwtSecret: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
-  for (const key of ['PURCHASE_BATCH_MAX', 'SOLD_OUT_MEMORY_MS']) if (process.env[key]) env[key] = process.env[key];
+  const env: NodeJS.ProcessEnv = { ...childBaseEnv(), NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...v1Settings.serverEnv };
   Object.assign(env, instrumentationEnv());
   return {
     ...env,
@@ -164,7 +163,7 @@ async function measureRounds({ v1, env, events, buyers }: Awaited<ReturnType<typ
   const running = {
     v1,
     v2: await startServer('v2', programPath('v2'), env),
-    express: await startServer('express', path.join(__dirname, 'lib/express-baseline.js'), { PATH: process.env.PATH, NODE_ENV: 'production' }),
+    express: await startServer('express', path.join(__dirname, 'lib/express-baseline.js'), { ...childBaseEnv(), NODE_ENV: 'production' }),
   };
   const rounds: Round[] = [];
   for (let i = 1; i <= settings.rounds; i += 1) {

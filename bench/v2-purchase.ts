@@ -3,14 +3,15 @@
 // backlog of at least BENCH_V2_BACKLOG (100,000) accepted requests, next to BullMQ with a no-op
 // processor; (3) the 10,000-buyer spike, v1 and v2 side by side, through the load-test tool's
 // library. Run on demand (not a test): about four minutes, everything on 127.0.0.1, nothing left
-// running. Settings: bench/lib/settings.ts, plus BENCH_V2_USERS, BENCH_V2_BACKLOG, BENCH_SPIKE_BUYERS/STOCK/CONNECTIONS, BENCH_CPU_PROFILE_DIR (profiles the servers),
-// BENCH_TRACE_IO_DIR (times their queries), BENCH_WHAT_IF=jwt-keyobject,custom-plans (experiments,
-// see bench/README.md), BENCH_V2_NO_ANALYZE=1, BENCH_V2_SKIP_SPIKE=1.
+// running. Settings: bench/lib/settings.ts (loadSettings and loadV2Settings: BENCH_V2_USERS,
+// BENCH_V2_BACKLOG, BENCH_SPIKE_BUYERS/STOCK/CONNECTIONS, BENCH_CPU_PROFILE_DIR (profiles the
+// servers), BENCH_TRACE_IO_DIR (times their queries), BENCH_WHAT_IF=jwt-keyobject,custom-plans
+// (experiments, see bench/README.md), BENCH_V2_NO_ANALYZE=1, BENCH_V2_SKIP_SPIKE=1).
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcryptjs';
-import { loadSettings } from './lib/settings';
+import { childBaseEnv, loadSettings, loadV2Settings } from './lib/settings';
 import * as db from './lib/database';
 import { instrumentationEnv } from './lib/instrumentation';
 import { benchServers } from './lib/bench-servers';
@@ -28,10 +29,10 @@ import { render, writeResults, type V2Results } from './lib/v2-report';
 import { runBench } from './lib/run-bench';
 
 const settings = loadSettings();
-const int = (name: string, fallback: number): number => (process.env[name] ? Number(process.env[name]) : fallback);
-const USERS = int('BENCH_V2_USERS', 150_000);
-const BACKLOG = int('BENCH_V2_BACKLOG', 100_000);
-const SPIKE = { buyers: int('BENCH_SPIKE_BUYERS', 10_000), stock: int('BENCH_SPIKE_STOCK', 1_000), connections: int('BENCH_SPIKE_CONNECTIONS', 256) };
+const v2Settings = loadV2Settings();
+const USERS = v2Settings.users;
+const BACKLOG = v2Settings.backlog;
+const SPIKE = v2Settings.spike;
 const database = `${settings.database}_v2`;
 const databaseUrl = urlOf(settings.adminUrl, database);
 const redisPrefix = `ffbench2:${process.pid}:`;
@@ -42,10 +43,9 @@ const servers = benchServers({ adminUrl: settings.adminUrl, database, redisUrl: 
 const startServer = (name: string, script: string, env: NodeJS.ProcessEnv, { ready = true } = {}): Promise<Server> => servers.start({ name, script, env, ready });
 
 function serverEnv(jwtSecret: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
-  for (const key of ['DATABASE_POOL_SIZE', 'WORKER_CONCURRENCY', 'WORKER_BATCH_MAX', 'ACCEPT_BATCH_MAX']) if (process.env[key]) env[key] = process.env[key];
+  const env: NodeJS.ProcessEnv = { ...childBaseEnv(), NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...v2Settings.serverEnv };
   // Experiments behind the findings in bench/README.md; the servers' code is not changed.
-  const whatIf = new Set((process.env.BENCH_WHAT_IF ?? '').split(',').filter(Boolean));
+  const { whatIf } = v2Settings;
   Object.assign(env, instrumentationEnv(whatIf.has('jwt-keyobject') ? ['what-if-jwt-keyobject.js'] : []));
   // node-postgres passes PGOPTIONS on: plans of the servers' sessions (foreign-key checks
   // included) are made for the values at hand instead of cached generic ones.
@@ -80,7 +80,7 @@ async function fillBacklog({ url, eventId, server, nextToken, perSecond }: { url
 
 /** Starts `workers` worker processes on a full queue and times them until the sale has nothing queued. */
 async function drainWith({ eventId, workers, env }: { eventId: string; workers: number; env: NodeJS.ProcessEnv }) {
-  if (!process.env.BENCH_V2_NO_ANALYZE) await analyze(databaseUrl);
+  if (v2Settings.analyze) await analyze(databaseUrl);
   await db.checkpoint(databaseUrl);
   const started: Server[] = [];
   const labels: Record<number, string> = { [process.pid]: 'bench' }; // the workers' pids join once spawned
@@ -127,7 +127,7 @@ async function main(): Promise<V2Results> {
   const fill = (server: Server, eventId: string) => fillBacklog({ url: server.url, eventId, server, nextToken, perSecond: results.acceptance!.perSecond });
   await fill(api, events.accept!);
   await servers.stop(api);
-  const bare = await startServer('express', path.join(__dirname, 'lib/express-baseline.js'), { PATH: process.env.PATH, NODE_ENV: 'production' });
+  const bare = await startServer('express', path.join(__dirname, 'lib/express-baseline.js'), { ...childBaseEnv(), NODE_ENV: 'production' });
   const baseline = await purchaseSpike({ ...spike, url: bare.url, path: `/flashsale/${events.accept}/purchase`, server: bare });
   results.baseline = baseline;
   results.baselineSpike = await purchaseSpike({ ...spike, connections: SPIKE.connections, url: bare.url, path: `/flashsale/${events.accept}/purchase`, server: bare });
@@ -163,7 +163,7 @@ async function main(): Promise<V2Results> {
   const balanced = (run: { tally: db.SaleTally }) => run.tally.balanced && run.tally.sold === run.tally.orders;
   const workerConsistent = balanced(workerRun) && balanced(twoRun);
   // (3) the spike, both versions, on a fresh local stack of the load-test tool.
-  if (process.env.BENCH_V2_SKIP_SPIKE) return { ...(results as V2Results), consistent: workerConsistent };
+  if (v2Settings.skipSpike) return { ...(results as V2Results), consistent: workerConsistent };
   const spikeOptions: Options = { target: 'both', targets: ['v1', 'v2'], ...SPIKE, maxPerUser: 1, local: true, baseUrl: null, timeoutSeconds: 180, quiet: true };
   const spikeRun = await runLoadtest(spikeOptions, { log });
   const [v1, v2] = [spikeRun.targets.v1, spikeRun.targets.v2].map((run) => run && { summary: run.summary, audit: run.audit, cpu: run.cpu });

@@ -5,8 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import inspector from 'node:inspector';
+import { instrumentationDirs } from './settings';
 
-const dir = process.env.BENCH_CPU_PROFILE_DIR;
+const dir = instrumentationDirs().cpuProfileDir;
 if (dir) {
   const session = new inspector.Session();
   session.connect();

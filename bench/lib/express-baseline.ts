@@ -1,6 +1,7 @@
 // The floor under v1: Express 5 with express.json answering 201 without auth, rate limit or
 // database. Run as its own process, like v1, so the two HTTP figures compare like for like.
 import express from 'express';
+import { assignedPort } from './settings';
 
 const app = express();
 app.disable('x-powered-by');
@@ -25,7 +26,7 @@ app.post('/flashsale/:eventId/purchase', (req, res) => {
   });
 });
 
-const server = app.listen(Number(process.env.PORT), '127.0.0.1');
+const server = app.listen(assignedPort(), '127.0.0.1');
 server.keepAliveTimeout = 65_000;
 process.on('SIGTERM', () => {
   server.close(() => process.exit(0));

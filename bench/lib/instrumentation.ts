@@ -1,5 +1,6 @@
 // Preloads that instrument a server under test, given to it through NODE_OPTIONS.
 import path from 'node:path';
+import { instrumentationDirs } from './settings';
 
 /**
  * Environment that instruments a server under test: BENCH_CPU_PROFILE_DIR (a CPU profile per
@@ -9,12 +10,13 @@ import path from 'node:path';
 export function instrumentationEnv(preloads: string[] = []): Record<string, string> {
   const env: Record<string, string> = {};
   const files = [...preloads];
-  if (process.env.BENCH_CPU_PROFILE_DIR) {
-    env.BENCH_CPU_PROFILE_DIR = path.resolve(process.env.BENCH_CPU_PROFILE_DIR);
+  const { cpuProfileDir, traceIoDir } = instrumentationDirs();
+  if (cpuProfileDir) {
+    env.BENCH_CPU_PROFILE_DIR = cpuProfileDir;
     files.unshift('cpu-profile.js');
   }
-  if (process.env.BENCH_TRACE_IO_DIR) {
-    env.BENCH_TRACE_IO_DIR = path.resolve(process.env.BENCH_TRACE_IO_DIR);
+  if (traceIoDir) {
+    env.BENCH_TRACE_IO_DIR = traceIoDir;
     files.push('trace-io.js');
   }
   if (files.length > 0) env.NODE_OPTIONS = files.map((file) => `--require ${path.join(__dirname, file)}`).join(' ');

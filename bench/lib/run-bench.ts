@@ -1,6 +1,7 @@
 // The frame every benchmark shares: clean up on Ctrl-C, SIGTERM, failure or success, then write
 // the results file and print the table. A benchmark whose own checks failed exits 1.
 import path from 'node:path';
+import { runMain } from '@flashfast/shared/platform/run-main';
 
 export interface Bench<R> {
   startedAt: number;
@@ -28,9 +29,6 @@ export function runBench<R extends object>(bench: Bench<R>): void {
     console.log(`\n${path.relative(process.cwd(), file)} (${results.totalSeconds.toFixed(0)} s in all)`);
     if (bench.ok && !bench.ok(results)) process.exitCode = 1;
   };
-  run().catch((error) => {
-    console.error(error instanceof Error ? error.stack : error);
-    process.exitCode = 1;
-  });
+  runMain(run, { report: (error) => console.error(error instanceof Error ? error.stack : error) });
 }
 

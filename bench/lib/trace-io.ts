@@ -7,6 +7,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { instrumentationDirs } from './settings';
 
 interface Timing {
   count: number;
@@ -21,7 +22,7 @@ interface TracedCommand {
   promise?: Promise<unknown>;
 }
 
-const dir = process.env.BENCH_TRACE_IO_DIR;
+const dir = instrumentationDirs().traceIoDir;
 const stats = new Map<string, Timing>();
 const record = (key: string, ms: number): void => {
   const s = stats.get(key) ?? { count: 0, totalMs: 0, maxMs: 0 };
