@@ -1,6 +1,7 @@
 // `npm run loadtest -- --target v1|v2|both ...`: a flash-sale spike against v1 and/or v2, then an
 // audit of every sale; exits non-zero when an audit fails. Usage: --help, or docs/loadtest.md.
 import fs from 'node:fs';
+import { runMain } from '@flashfast/shared/platform/run-main';
 import { parseOptions, UsageError } from './lib/args';
 import { trustAuthority } from './lib/http';
 import { runLoadtest } from './lib/run';
@@ -8,13 +9,15 @@ import { formatAudit } from './lib/audit';
 import { renderConsole } from './lib/console';
 import { writeReport, type ReportedRun } from './lib/report';
 
+// The environment is read here once and handed to lib/args.ts, where every setting is checked.
+const env = process.env;
 const out = (text: string): boolean => process.stdout.write(`${text}\n`);
 const note = (text: string): boolean => process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[2K' : ''}${text}\n`);
 
 async function main(): Promise<number> {
   let options;
   try {
-    options = parseOptions(process.argv.slice(2), process.env);
+    options = parseOptions(process.argv.slice(2), env);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     note(`${error.message}\n(npm run loadtest -- --help for the options)`);
@@ -35,11 +38,11 @@ async function main(): Promise<number> {
   const quote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);
   // The settings taken from the environment belong to the command too; secrets are not written.
   const fromEnv = ['JWT_SECRET', 'DATABASE_URL', 'ADMIN_EMAIL', 'ADMIN_PASSWORD']
-    .filter((name) => !options.local && process.env[name])
-    .map((name) => `${name}=${/SECRET|PASSWORD/.test(name) ? '<secret>' : quote(process.env[name]!)} `)
+    .filter((name) => !options.local && env[name])
+    .map((name) => `${name}=${/SECRET|PASSWORD/.test(name) ? '<secret>' : quote(env[name]!)} `)
     .join('');
   const command = `${fromEnv}npm run loadtest -- ${process.argv.slice(2).map(quote).join(' ')}`;
-  const results: ReportedRun & { ok: boolean } = { ...(await runLoadtest(options, { log: note, signal: interrupt.signal })), command };
+  const results: ReportedRun & { ok: boolean } = { ...(await runLoadtest(options, { log: note, env, signal: interrupt.signal })), command };
   out('');
   out(renderConsole(results));
   for (const [version, run] of Object.entries(results.targets)) if (run) out(`\n${formatAudit(version, run.audit)}`);
@@ -63,16 +66,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
+runMain(main, {
+  report: (error) => {
     note(error instanceof Error ? (error.stack ?? error.message) : String(error));
     const failure = error as { code?: string; cause?: { code?: string } } | undefined;
     if (UNTRUSTED_CERTIFICATE.has(failure?.code ?? failure?.cause?.code ?? '')) {
       note("the server's certificate is not trusted here: give its authority with --ca FILE (npm run cluster -- --tls: .cluster/tls/ca.pem)");
     }
-    process.exitCode = 1;
   },
-);
+});

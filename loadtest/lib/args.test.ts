@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { parseOptions, UsageError, type Options } from './args';
+import { localStackSettings, parseOptions, UsageError, type Options } from './args';
 
 /** The options of a command line that is not --help. */
 const optionsOf = (argv: string[], env?: NodeJS.ProcessEnv): Options => parseOptions(argv, env) as Options;
@@ -57,5 +57,21 @@ describe('load-test options', () => {
     if (!('usage' in parsed)) throw new Error('--help gave options');
     expect(parsed.help).toBe(true);
     expect(parsed.usage).toMatch(/--connections/);
+  });
+});
+
+describe('local stack settings', () => {
+  it("pass on the caller's tuning and search path, never its addresses or secrets", () => {
+    const env = { PATH: '/usr/bin', WORKER_CONCURRENCY: '4', RATE_LIMIT_PURCHASE_MAX: '9', DATABASE_URL: 'postgres://elsewhere/db', JWT_SECRET: 'x'.repeat(40) };
+    expect(localStackSettings(env).passedOn).toEqual({ PATH: '/usr/bin', WORKER_CONCURRENCY: '4', RATE_LIMIT_PURCHASE_MAX: '9' });
+  });
+
+  it('default to the PostgreSQL and Redis of the machine, quiet servers; LOADTEST_* change them', () => {
+    expect(localStackSettings({})).toEqual({ pgAdminUrl: 'postgres://postgres@127.0.0.1:5432/postgres', redisUrl: 'redis://127.0.0.1:6379', logLevel: 'warn', passedOn: {} });
+    expect(localStackSettings({ LOADTEST_PG_URL: 'postgres://postgres@127.0.0.1:5433/postgres', LOADTEST_REDIS_URL: 'redis://127.0.0.1:6380', LOADTEST_LOG_LEVEL: 'info' })).toMatchObject({
+      pgAdminUrl: 'postgres://postgres@127.0.0.1:5433/postgres',
+      redisUrl: 'redis://127.0.0.1:6380',
+      logLevel: 'info',
+    });
   });
 });

@@ -1,4 +1,5 @@
-// Command-line options of `npm run loadtest`, checked once; pure (argv and env in, options out).
+// Command-line options of `npm run loadtest`, checked once, and the local stack's settings; pure
+// (argv and env in, options out): the one place loadtest/ reads its settings.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { URL } from 'node:url';
 import type { Version } from './records';
@@ -142,3 +143,23 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = {}): Optio
   return options;
 }
 
+
+// Settings of the caller's environment that a local stack passes on to its servers (tuning, not addresses).
+const PASSED_ON = /^(PATH|HOME|NODE_OPTIONS|DATABASE_POOL_SIZE|WORKER_CONCURRENCY|WORKER_BATCH_MAX|ACCEPT_BATCH_MAX|PURCHASE_BATCH_MAX|SOLD_OUT_MEMORY_MS|QUEUE_MAX_DEPTH|PURCHASE_ATTEMPTS|BCRYPT_ROUNDS|RATE_LIMIT_.*|RECONCILE_.*|STOCK_EMIT_INTERVAL_MS|UV_THREADPOOL_SIZE)$/;
+
+/** What --local takes from the environment: where it creates its database and keys, its servers' log level and tuning. */
+export interface LocalStackSettings {
+  pgAdminUrl: string;
+  redisUrl: string;
+  logLevel: string;
+  passedOn: Record<string, string>;
+}
+
+export function localStackSettings(env: NodeJS.ProcessEnv): LocalStackSettings {
+  return {
+    pgAdminUrl: env.LOADTEST_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    redisUrl: env.LOADTEST_REDIS_URL || 'redis://127.0.0.1:6379',
+    logLevel: env.LOADTEST_LOG_LEVEL || 'warn',
+    passedOn: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => PASSED_ON.test(entry[0]) && entry[1] !== undefined)),
+  };
+}

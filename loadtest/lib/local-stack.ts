@@ -5,9 +5,7 @@ import { databaseUrl as urlOf, dropDatabase, recreateDatabase } from '../../scri
 import { programPath } from '../../scripts/lib/entry-points';
 import { deleteKeys } from '../../scripts/lib/redis-keys';
 import { startServer, stopServer, type Server } from '../../scripts/lib/servers';
-
-// Settings of the caller's environment that a local stack passes on (tuning, not addresses).
-const PASSED_ON = /^(PATH|HOME|NODE_OPTIONS|DATABASE_POOL_SIZE|WORKER_CONCURRENCY|WORKER_BATCH_MAX|ACCEPT_BATCH_MAX|PURCHASE_BATCH_MAX|SOLD_OUT_MEMORY_MS|QUEUE_MAX_DEPTH|PURCHASE_ATTEMPTS|BCRYPT_ROUNDS|RATE_LIMIT_.*|RECONCILE_.*|STOCK_EMIT_INTERVAL_MS|UV_THREADPOOL_SIZE)$/;
+import type { LocalStackSettings } from './args';
 
 type Role = 'v1' | 'v2' | 'worker';
 
@@ -24,7 +22,15 @@ export interface LocalStack {
 }
 
 /** Starts the stack; resolves to its addresses, secrets and `stop()`. */
-export async function startLocalStack({ runId, pgAdminUrl, redisUrl, log = () => undefined }: { runId: string; pgAdminUrl: string; redisUrl: string; log?: (line: string) => void }): Promise<LocalStack> {
+export async function startLocalStack({
+  runId,
+  settings: { pgAdminUrl, redisUrl, logLevel, passedOn },
+  log = () => undefined,
+}: {
+  runId: string;
+  settings: LocalStackSettings;
+  log?: (line: string) => void;
+}): Promise<LocalStack> {
   const database = `flashfast_loadtest_${runId}`;
   const databaseUrl = urlOf(pgAdminUrl, database);
   const redisPrefix = `ffload:${runId}:`;
@@ -33,11 +39,11 @@ export async function startLocalStack({ runId, pgAdminUrl, redisUrl, log = () =>
     adminEmail: `admin-${runId}@loadtest.test`,
     adminPassword: randomBytes(18).toString('base64url'),
   };
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => PASSED_ON.test(key)));
+  const env: NodeJS.ProcessEnv = { ...passedOn };
   Object.assign(env, {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
-    LOG_LEVEL: process.env.LOADTEST_LOG_LEVEL || 'warn',
+    LOG_LEVEL: logLevel,
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: redisPrefix,

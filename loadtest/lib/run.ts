@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { busyBeforeStart } from '../../scripts/lib/machine';
 import { withClient } from '../../scripts/lib/databases';
 import { ROOT } from '../../scripts/lib/entry-points';
-import type { Options } from './args';
+import { localStackSettings, type Options } from './args';
 import { createHttp } from './http';
 import type { Buyer, RunState, Version } from './records';
 import { newRunId, seedBuyersInDatabase, registerBuyers, adminToken } from './seed';
@@ -13,8 +13,6 @@ import { startLocalStack, type LocalStack } from './local-stack';
 import { startProgress } from './progress';
 import { runTarget, PREFIX, type TargetRun } from './run-target';
 
-const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = 'redis://127.0.0.1:6379';
 
 async function postgresFacts(databaseUrl: string): Promise<Record<string, string> | undefined> {
   const query = `SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS synchronous_commit,
@@ -89,7 +87,7 @@ export async function runLoadtest(
     let access: Access;
     if (options.local) {
       state.phase = 'starting the local stack';
-      stack = await startLocalStack({ runId, pgAdminUrl: env.LOADTEST_PG_URL || PG_ADMIN_URL, redisUrl: env.LOADTEST_REDIS_URL || REDIS_URL, log });
+      stack = await startLocalStack({ runId, settings: localStackSettings(env), log });
       origins = { v1: stack.urls.v1!, v2: stack.urls.v2! };
       access = { jwtSecret: stack.jwtSecret, databaseUrl: stack.databaseUrl, adminEmail: stack.adminEmail, adminPassword: stack.adminPassword };
       results.topology = { kind: 'local', processes: { v1: 1, v2Api: 1, worker: 1 }, urls: stack.urls, database: stack.database };
