@@ -10,7 +10,9 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { runMain } from '@flashfast/shared/platform/run-main';
 import { ensureLocalAuthority, startCluster, ROOT, type Cluster, type ClusterOptions, type LocalAuthority, type TlsOptions } from './cluster/index';
+import { GENERATED_SECRET_WARNING, generatesSecret } from './lib/launch-secret';
 import { describeExit, type LogEvent } from './lib/supervisor';
 
 const USAGE =
@@ -67,9 +69,8 @@ async function main() {
   execFileSync(path.join(ROOT, 'scripts/install-system-deps.sh'), ['nginx'], { stdio: 'inherit' });
   const files = tls ? tlsFiles() : undefined;
   if (files) options.tls = { certFile: files.certFile, keyFile: files.keyFile, httpPort: Number(setting('http-port', 'CLUSTER_HTTP_PORT', 8080)) } satisfies TlsOptions;
-  if (!process.env.JWT_SECRET && process.env.NODE_ENV !== 'production') {
-    console.warn('JWT_SECRET is not set: generated one for this run; tokens end with it.');
-  }
+  // startCluster generates it by the same rule (lib/launch-secret.ts).
+  if (generatesSecret(process.env)) console.warn(`${GENERATED_SECRET_WARNING}.`);
 
   // Signals are handled from the start: during start-up they abort it (which stops what is up).
   // One stop, whatever arrives later (a Ctrl-C can reach us twice); every process is supervised
@@ -131,7 +132,4 @@ Try: curl${curlCa} ${cluster.baseUrl}/healthz
 Ctrl-C stops everything.`);
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

@@ -1,7 +1,6 @@
 // The local cluster as a library (`npm run cluster` and the e2e tests): N v1 and N v2 instances
 // and M workers from the compiled dist/, each on its own loopback port behind one nginx, every
 // process supervised (restarted with backoff when it crashes: scripts/lib/supervisor.js).
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -10,6 +9,7 @@ import { knowsHttp2Directive, renderLoopbackConfig } from './nginx-config';
 import { supervise, signalGroup, type LogEvent, type StopStep, type SuperviseSpec } from '../lib/supervisor';
 import { waitUntilReady } from '../lib/wait-ready';
 import { PROGRAMS, programPath, ROOT } from '../lib/entry-points';
+import { launchSecret } from '../lib/launch-secret';
 import { assertPortFree, freePorts } from '../lib/ports';
 import { runToCompletion } from './processes';
 import type { Cluster, ClusterOptions, ClusterProcess, StopResult } from './cluster-types';
@@ -79,8 +79,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
   const baseEnv = { ...(options.baseEnv ?? process.env), ...options.env };
   // A generated secret is for trying the cluster out; production must give its own.
-  if (!baseEnv.JWT_SECRET && baseEnv.NODE_ENV === 'production') throw new Error('JWT_SECRET: required when NODE_ENV=production');
-  const jwtSecret = baseEnv.JWT_SECRET || randomBytes(48).toString('base64url');
+  const jwtSecret = launchSecret(baseEnv);
+  if (!jwtSecret) throw new Error('JWT_SECRET: required when NODE_ENV=production');
   // One secret for all (a token from any instance works on every other) and one proxy hop: nginx.
   const appEnv = { ...baseEnv, JWT_SECRET: jwtSecret, HOST: '127.0.0.1', TRUST_PROXY_HOPS: '1' };
   const processes: ClusterProcess[] = [];

@@ -10,6 +10,7 @@
 // restarted. A process stopped by the supervisor is never restarted.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { EXIT_CONFIG } from '@flashfast/shared/platform/run-main';
 import fs from 'node:fs';
 
 /** An exit code, or the name of the signal that ended the process. */
@@ -61,7 +62,8 @@ export interface SuperviseSpec {
   log?: LogEvent;
 }
 
-export const EX_CONFIG = 78;
+/** A program's exit for a bad configuration (runMain's): not restarted, no restart cures it. */
+export const EX_CONFIG = EXIT_CONFIG;
 export const DEFAULT_RESTART: Readonly<RestartPolicy> = Object.freeze({ initialMs: 500, maxMs: 30_000, stableMs: 30_000 });
 /** What a stop sends by default: SIGTERM (our programs drain and exit 0), SIGKILL after 15 s. */
 const DEFAULT_STOP_STEPS: readonly StopStep[] = Object.freeze([['SIGTERM', 15_000]]);
