@@ -5,8 +5,8 @@
 // library. Run on demand (not a test): about four minutes, everything on 127.0.0.1, nothing left
 // running. Settings: bench/lib/settings.ts (loadSettings and loadV2Settings: BENCH_V2_USERS,
 // BENCH_V2_BACKLOG, BENCH_SPIKE_BUYERS/STOCK/CONNECTIONS, BENCH_CPU_PROFILE_DIR (profiles the
-// servers), BENCH_TRACE_IO_DIR (times their queries), BENCH_WHAT_IF=jwt-keyobject,custom-plans
-// (experiments, see bench/README.md), BENCH_V2_NO_ANALYZE=1, BENCH_V2_SKIP_SPIKE=1).
+// servers), BENCH_TRACE_IO_DIR (times their queries), BENCH_WHAT_IF=custom-plans
+// (an experiment, see bench/README.md), BENCH_V2_NO_ANALYZE=1, BENCH_V2_SKIP_SPIKE=1).
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -46,7 +46,7 @@ function serverEnv(jwtSecret: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...childBaseEnv(), NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...v2Settings.serverEnv };
   // Experiments behind the findings in bench/README.md; the servers' code is not changed.
   const { whatIf } = v2Settings;
-  Object.assign(env, instrumentationEnv(whatIf.has('jwt-keyobject') ? ['what-if-jwt-keyobject.js'] : []));
+  Object.assign(env, instrumentationEnv());
   // node-postgres passes PGOPTIONS on: plans of the servers' sessions (foreign-key checks
   // included) are made for the values at hand instead of cached generic ones.
   if (whatIf.has('custom-plans')) env.PGOPTIONS = '-c plan_cache_mode=force_custom_plan';

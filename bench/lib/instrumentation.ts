@@ -5,11 +5,11 @@ import { instrumentationDirs } from './settings';
 /**
  * Environment that instruments a server under test: BENCH_CPU_PROFILE_DIR (a CPU profile per
  * process, lib/cpu-profile.ts), BENCH_TRACE_IO_DIR (every query and Redis command timed,
- * lib/trace-io.ts), plus `preloads` (compiled files beside this one) the caller adds.
+ * lib/trace-io.ts).
  */
-export function instrumentationEnv(preloads: string[] = []): Record<string, string> {
+export function instrumentationEnv(): Record<string, string> {
   const env: Record<string, string> = {};
-  const files = [...preloads];
+  const files: string[] = [];
   const { cpuProfileDir, traceIoDir } = instrumentationDirs();
   if (cpuProfileDir) {
     env.BENCH_CPU_PROFILE_DIR = cpuProfileDir;

@@ -69,7 +69,7 @@ export function loadV1Settings() {
   });
 }
 
-const WHAT_IFS = ['jwt-keyobject', 'custom-plans'] as const;
+const WHAT_IFS = ['custom-plans'] as const;
 export type WhatIf = (typeof WHAT_IFS)[number];
 
 /** BENCH_WHAT_IF: experiments behind findings in bench/README.md, comma-separated. */
