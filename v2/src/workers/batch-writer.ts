@@ -7,6 +7,7 @@ import {
   lockUndecided,
   markRefused,
   placeOrders,
+  readSales,
   takeFromSales,
   type PlacedOrder,
   type SaleStockRow,
@@ -52,12 +53,44 @@ function ruleRefusal(sale: SaleStockRow | undefined, job: PurchaseJob): Purchase
 }
 
 /**
+ * How a transaction takes its sales' row locks. `last`: it plans with the sales as read, writes
+ * the orders, and locks the sales only to move the units, checking that nothing it planned with
+ * changed (else `SaleChanged`, and the batch is written again `first`): two batches of one sale
+ * then write their orders side by side and queue only for the stock update and the commit.
+ * `first`: locked before anything is planned, so what was read stands (as does `alone`, one
+ * confirmation per transaction, where what does not fit is refused).
+ */
+type SaleLocking = 'last' | 'first' | 'alone';
+
+/** A sale changed between a batch's plan and its lock: the batch is rolled back and written again. */
+class SaleChanged extends Error {}
+
+const sameSale = (planned: SaleStockRow, locked: SaleStockRow | undefined): boolean =>
+  !!locked &&
+  locked.is_active === planned.is_active &&
+  locked.start_ms === planned.start_ms &&
+  locked.end_ms === planned.end_ms &&
+  locked.max_per_user === planned.max_per_user &&
+  locked.sale_price === planned.sale_price;
+
+/** Moves the batch's units out of its sales, the sales locked now: only if they are as planned and have the units. */
+async function takeUnitsLast(client: DbClient, planned: Map<string, SaleStockRow>, totals: Map<string, number>): Promise<void> {
+  const locked = await lockSales(client, [...totals.keys()]);
+  for (const [eventId, total] of totals) {
+    const sale = locked.get(eventId);
+    if (!sameSale(planned.get(eventId)!, sale) || sale!.available_stock < total) throw new SaleChanged();
+  }
+  await takeFromSales(client, totals);
+}
+
+/**
  * Records a batch in one transaction: one stock update per sale, one multi-row insert of
  * orders. PostgreSQL is the last guard: a sale whose stock (or a user whose quota) cannot take
  * the whole batch sends its confirmations back (leftover) to be written `alone`, one per
  * transaction, where what does not fit is refused: SOLD_OUT or LIMIT_EXCEEDED.
  */
-async function writeBatch(client: DbClient, items: WriteItem[], alone: boolean): Promise<Written> {
+async function writeBatch(client: DbClient, items: WriteItem[], locking: SaleLocking): Promise<Written> {
+  const alone = locking === 'alone';
   const open = await lockUndecided(client, items.map((item) => item.job.requestId));
   const written: Written = { placed: [], refusals: [], leftover: [] };
   const confirms: Confirm[] = [];
@@ -68,7 +101,8 @@ async function writeBatch(client: DbClient, items: WriteItem[], alone: boolean):
   const refuse = (jobs: Confirm[], code: PurchaseRefusal) => written.refusals.push(...jobs.map((job) => ({ job, code })));
 
   if (confirms.length > 0) {
-    const sales = await lockSales(client, [...new Set(confirms.map((job) => job.eventId))]);
+    const saleIds = [...new Set(confirms.map((job) => job.eventId))];
+    const sales = locking === 'last' ? await readSales(client, saleIds) : await lockSales(client, saleIds);
     let batch: Confirm[] = [];
     for (const job of confirms) {
       const code = ruleRefusal(sales.get(job.eventId), job);
@@ -92,12 +126,24 @@ async function writeBatch(client: DbClient, items: WriteItem[], alone: boolean):
       }
     }
     if (batch.length > 0) {
-      await takeFromSales(client, sumByEvent(batch));
-      written.placed = await placeOrders(client, batch);
+      const prices = new Map([...sales].map(([id, sale]) => [id, sale.sale_price]));
+      written.placed = await placeOrders(client, batch, prices);
+      if (locking === 'last') await takeUnitsLast(client, sales, sumByEvent(batch));
+      else await takeFromSales(client, sumByEvent(batch));
     }
   }
   await markRefused(client, written.refusals.map(({ job, code }) => ({ requestId: job.requestId, code })));
   return written;
+}
+
+/** A batch's transaction, its sales locked last; written again with them locked first if one changed under it. */
+async function writeFirstTransaction(deps: Pick<Deps, 'db'>, items: WriteItem[]): Promise<Written> {
+  try {
+    return await withTransaction(deps.db, (client) => writeBatch(client, items, 'last'));
+  } catch (error) {
+    if (!(error instanceof SaleChanged)) throw error;
+    return withTransaction(deps.db, (client) => writeBatch(client, items, 'first'));
+  }
 }
 
 /**
@@ -123,10 +169,10 @@ export async function writeDecisions(deps: Pick<Deps, 'db'>, items: WriteItem[])
     }
   };
 
-  const first = await withTransaction(deps.db, (client) => writeBatch(client, unique, false));
+  const first = await writeFirstTransaction(deps, unique);
   record(first);
   for (const job of first.leftover) {
-    record(await withTransaction(deps.db, (client) => writeBatch(client, [{ job, reservation: job.reservation }], true)));
+    record(await withTransaction(deps.db, (client) => writeBatch(client, [{ job, reservation: job.reservation }], 'alone')));
   }
   const before = unique.map((item) => item.job.requestId).filter((id) => !results.has(id));
   if (before.length > 0) {

@@ -17,7 +17,15 @@ export interface SaleStockRow {
   start_ms: string;
   end_ms: string;
   max_per_user: number;
+  sale_price: string;
 }
+
+const SALE_STOCK = `SELECT id, available_stock, is_active, max_per_user, sale_price::text AS sale_price,
+            (extract(epoch from start_time) * 1000)::bigint::text AS start_ms,
+            (extract(epoch from end_time) * 1000)::bigint::text AS end_ms
+     FROM flash_sale_events WHERE id = ANY($1::uuid[]) ORDER BY id`;
+
+const bySaleId = (rows: SaleStockRow[]): Map<string, SaleStockRow> => new Map(rows.map((row) => [row.id, row]));
 
 /**
  * Locks the sales in id order (no deadlock between two workers' batches) and reads their stock
@@ -25,15 +33,12 @@ export interface SaleStockRow {
  * what is read here is the sale as it stands until the batch commits.
  */
 export async function lockSales(client: DbClient, eventIds: string[]): Promise<Map<string, SaleStockRow>> {
-  const { rows } = await client.query<SaleStockRow>(
-    `SELECT id, available_stock, is_active, max_per_user,
-            (extract(epoch from start_time) * 1000)::bigint::text AS start_ms,
-            (extract(epoch from end_time) * 1000)::bigint::text AS end_ms
-     FROM flash_sale_events
-     WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE`,
-    [eventIds],
-  );
-  return new Map(rows.map((row) => [row.id, row]));
+  return bySaleId((await client.query<SaleStockRow>(`${SALE_STOCK} FOR NO KEY UPDATE`, [eventIds])).rows);
+}
+
+/** The sales as they stand, without a lock: what a batch plans with before it locks them last. */
+export async function readSales(client: DbClient, eventIds: string[]): Promise<Map<string, SaleStockRow>> {
+  return bySaleId((await client.query<SaleStockRow>(SALE_STOCK, [eventIds])).rows);
 }
 
 /**
@@ -48,6 +53,8 @@ export async function addToQuotas(client: DbClient, jobs: PurchaseJob[]): Promis
      FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS t(event_id, user_id, quantity)
      GROUP BY t.event_id, t.user_id
      HAVING sum(t.quantity) <= (SELECT max_per_user FROM flash_sale_events e WHERE e.id = t.event_id)
+     -- in key order: two batches written at once that share a buyer wait for each other, never deadlock
+     ORDER BY t.event_id, t.user_id
      ON CONFLICT (event_id, user_id) DO UPDATE SET quantity = q.quantity + EXCLUDED.quantity
      WHERE q.quantity + EXCLUDED.quantity <= (SELECT max_per_user FROM flash_sale_events e WHERE e.id = EXCLUDED.event_id)`,
     [jobs.map((job) => job.eventId), jobs.map((job) => job.userId), jobs.map((job) => job.quantity)],
@@ -70,15 +77,16 @@ export interface PlacedOrder extends OrderRow {
 }
 
 /**
- * One order per request, priced from the sale, and the requests marked confirmed, in one
- * statement that returns the orders it placed: nothing is read back after the commit.
+ * One order per request, at the sale's price as the batch read it (`prices`, by sale: a batch
+ * that locks its sales last checks then that the price still stands), and the requests marked
+ * confirmed, in one statement that returns the orders it placed: nothing is read back after the commit.
  */
-export async function placeOrders(client: DbClient, jobs: (PurchaseJob & { reservation: string })[]): Promise<PlacedOrder[]> {
+export async function placeOrders(client: DbClient, jobs: (PurchaseJob & { reservation: string })[], prices: Map<string, string>): Promise<PlacedOrder[]> {
   const { rows } = await client.query<PlacedOrder>(
     `WITH placed AS (
        INSERT INTO orders (user_id, product_id, event_id, quantity, unit_price, total_price, request_id)
-       SELECT t.user_id, e.product_id, e.id, t.quantity, e.sale_price, e.sale_price * t.quantity, t.request_id
-       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[]) AS t(request_id, user_id, event_id, quantity)
+       SELECT t.user_id, e.product_id, e.id, t.quantity, t.price, t.price * t.quantity, t.request_id
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $6::numeric[]) AS t(request_id, user_id, event_id, quantity, price)
        JOIN flash_sale_events e ON e.id = t.event_id
        RETURNING *),
      confirmed AS (
@@ -93,6 +101,7 @@ export async function placeOrders(client: DbClient, jobs: (PurchaseJob & { reser
       jobs.map((j) => j.eventId),
       jobs.map((j) => j.quantity),
       jobs.map((j) => j.reservation),
+      jobs.map((j) => prices.get(j.eventId)!),
     ],
   );
   return rows;
