@@ -60,7 +60,7 @@ const configSchema = z.object({
   // v2 queue and worker
   QUEUE_MAX_DEPTH: intFromEnv(100_000, 1),
   // Batch jobs a worker holds at once; those that arrive together are decided together, up to
-  // WORKER_BATCH_MAX purchases in one Lua call per sale and one transaction (v2/src/workers/decision-batches.ts).
+  // WORKER_BATCH_MAX purchases in one transaction (a Lua call per 250) (v2/src/workers/decision-batches.ts).
   // Measured (bench:v2, 30,000 backlog): 64 jobs / 1,000 purchases 5,044 orders/s, 256 / 2,000 6,787/s.
   WORKER_CONCURRENCY: intFromEnv(256, 1),
   WORKER_BATCH_MAX: intFromEnv(2_000, 1),

@@ -7,14 +7,30 @@ import { writeDecisions, type WriteItem, type WriteResult } from './batch-writer
 import { DecideAgain } from './job-failures';
 import type { WorkerContext } from './worker-context';
 
-/** Redis's verdicts for one sale's requests in one script call, rebuilding the sale's counters first if Redis lost them. */
-async function reserve(ctx: WorkerContext, eventId: string, requests: PurchaseJob[], token: string): Promise<Decision[]> {
+/**
+ * Most requests one decide-batch call carries. Redis runs a script to its end and serves no one
+ * meanwhile: measured at ~20 us a request, 2,000 in one call would hold every API instance's
+ * admissions for ~40 ms; 250 keep each hold to a few ms.
+ */
+const DECIDE_CALL_MAX = 250;
+
+/** Redis's verdicts for some of one sale's requests in one script call, rebuilding the sale's counters first if Redis lost them. */
+async function reserveChunk(ctx: WorkerContext, eventId: string, requests: PurchaseJob[], token: string): Promise<Decision[]> {
   const decisions = await ctx.stock.decideBatch(eventId, requests, token);
   if (decisions) return decisions;
   await ctx.stock.rebuildOrWait(eventId);
   const rebuilt = await ctx.stock.decideBatch(eventId, requests, token);
   if (!rebuilt) throw new DependencyUnavailable('stock counters are being rebuilt');
   return rebuilt;
+}
+
+/** Redis's verdicts for one sale's requests, in order, DECIDE_CALL_MAX per script call. */
+async function reserve(ctx: WorkerContext, eventId: string, requests: PurchaseJob[], token: string): Promise<Decision[]> {
+  const decisions: Decision[] = [];
+  for (let from = 0; from < requests.length; from += DECIDE_CALL_MAX) {
+    decisions.push(...(await reserveChunk(ctx, eventId, requests.slice(from, from + DECIDE_CALL_MAX), token)));
+  }
+  return decisions;
 }
 
 const bySale = (requests: PurchaseJob[]): Map<string, PurchaseJob[]> => {
@@ -122,8 +138,8 @@ function report(ctx: WorkerContext, decided: Decided[]): void {
 }
 
 /**
- * Decides queued requests, of one sale or several: Redis reserves or refuses them (one script
- * call per sale), PostgreSQL records them (one transaction), and the buyers hear of them (one
+ * Decides queued requests, of one sale or several: Redis reserves or refuses them (a few script
+ * calls per sale), PostgreSQL records them (one transaction), and the buyers hear of them (one
  * message). Returns the ids of the requests that now have an outcome; a request split off to be
  * retried alone has none yet.
  */

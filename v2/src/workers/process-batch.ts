@@ -13,7 +13,7 @@ async function undecided(ctx: WorkerContext, requests: PurchaseJob[]): Promise<P
 
 /**
  * A job on its first attempt is decided together with the other jobs the worker holds (one
- * Lua call per sale, one transaction: decision-batches.ts). A job that failed once is decided
+ * Lua call per 250 requests, one transaction: decision-batches.ts). A job that failed once is decided
  * alone from then on, so that whatever made it fail cannot fail its neighbours again.
  */
 async function decide(ctx: WorkerContext, job: Job<BatchJob>): Promise<number> {
