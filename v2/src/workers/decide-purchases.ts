@@ -35,7 +35,11 @@ async function reserve(ctx: WorkerContext, eventId: string, requests: PurchaseJo
 
 const bySale = (requests: PurchaseJob[]): Map<string, PurchaseJob[]> => {
   const sales = new Map<string, PurchaseJob[]>();
-  for (const request of requests) sales.set(request.eventId, [...(sales.get(request.eventId) ?? []), request]);
+  for (const request of requests) {
+    const ofSale = sales.get(request.eventId);
+    if (ofSale) ofSale.push(request);
+    else sales.set(request.eventId, [request]);
+  }
   return sales;
 };
 
