@@ -64,6 +64,24 @@ describe('v2 Socket.io /flashsale', () => {
     const refused = await purchase(stack.url, sale.id, buyer.token);
     expect(refused.body.error?.code).toBe('SALE_INACTIVE');
   });
+
+  it('a connection whose token is logged out is told session_ended and disconnected; the same buyer\'s other session stays', async () => {
+    const buyer = await createUser(stack.deps);
+    const login = await call<{ token: string }>(stack.url, 'POST', '/api/auth/login', { body: { email: buyer.email, password: buyer.password } });
+    expect(login.status).toBe(200);
+    const ending = await stack.socket({ token: buyer.token });
+    const staying = await stack.socket({ token: login.body.token });
+    const ended = nextMessage<{ error: { code: string } }>(ending, 'session_ended');
+    const disconnected = nextMessage<string>(ending, 'disconnect');
+
+    expect((await call(stack.url, 'POST', '/api/auth/logout', { token: buyer.token })).status).toBe(204);
+
+    expect(await ended).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+    expect(await disconnected).toBe('io server disconnect');
+    // Two more checks later, the other session is still connected.
+    await new Promise((resolve) => setTimeout(resolve, 2 * stack.deps.config.AUTH_REFRESH_MS + 200));
+    expect(staying.connected).toBe(true);
+  });
 });
 
 describe('v2 announcements', () => {

@@ -7,6 +7,7 @@ import { ConnectionGuard } from './connection-guard';
 import { fanOutOutcomes } from './outcome-fanout';
 import { ANNOUNCEMENTS_NAMESPACE, FLASHSALE_NAMESPACE, adapterKey, saleRoom, userRoom } from './rooms';
 import { SaleLookup } from './sale-lookup';
+import { checkSessions } from './session-check';
 
 const subscription = z.strictObject({ eventId: z.uuid() });
 
@@ -65,6 +66,7 @@ export function createSocketServer(deps: Deps, httpServer: HttpServer, pub: Redi
     try {
       if (typeof token !== 'string') throw new AppError('UNAUTHENTICATED', 'invalid token');
       socket.data.userId = deps.auth.authenticate(token).userId;
+      socket.data.token = token;
       next();
     } catch {
       // Socket.io's own refusal shape (an Error with `data`), its code from the one catalogue.
@@ -95,6 +97,9 @@ export function createSocketServer(deps: Deps, httpServer: HttpServer, pub: Redi
       return { ok: true };
     });
   });
+
+  const stopChecking = checkSessions(flashsale, deps.auth, deps.config.AUTH_REFRESH_MS, deps.logger);
+  httpServer.once('close', stopChecking);
 
   io.of(ANNOUNCEMENTS_NAMESPACE).on('connection', (socket) => guard.track(socket));
   fanOutOutcomes(io, sub, deps.config.REDIS_KEY_PREFIX, deps.logger);

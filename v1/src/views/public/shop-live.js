@@ -33,6 +33,9 @@ export function connectSocket() {
     if (error.message === 'UNAUTHENTICATED') state.onSessionEnded();
     else setLiveStatus('Live stock: reconnecting…');
   });
+  // The token stopped holding while connected (expired, logged out elsewhere): sign out, which
+  // reconnects anonymously (the server does not let this socket reconnect by itself).
+  socket.on('session_ended', () => state.onSessionEnded());
   socket.on('stock', applyStock);
   socket.on('purchase', (outcome) => onOutcome(outcome));
 }
