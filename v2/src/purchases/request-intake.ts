@@ -2,19 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createBatcher, type Batcher, type Deps } from '@flashfast/shared';
 import { BATCH_JOB_NAME, purchaseJobOptions, jobData, type PurchaseQueues } from '../queues/purchase-queue';
 import type { SaleStock } from '../stock/sale-stock';
+import { groupBySale } from './group-by-sale';
 import { existingUsers, insertRequests, type NewRequest } from './purchase-requests.repository';
 
 export type IntakeResult = 'queued' | 'key-conflict' | 'unknown-user';
-
-const groupBySale = (requests: NewRequest[]): Map<string, NewRequest[]> => {
-  const bySale = new Map<string, NewRequest[]>();
-  for (const request of requests) {
-    const group = bySale.get(request.eventId);
-    if (group) group.push(request);
-    else bySale.set(request.eventId, [request]);
-  }
-  return bySale;
-};
 
 /**
  * Makes accepted requests durable and queues them, many at a time: one multi-row INSERT into

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DependencyUnavailable, isDependencyFailure, isPurchaseRefusal } from '@flashfast/shared';
 import { BATCH_JOB_NAME, purchaseJobOptions, jobData, type PurchaseJob } from '../queues/purchase-queue';
+import { groupBySale } from '../purchases/group-by-sale';
 import { detachFromBatch, findOutcomes, type StoredOutcome } from '../purchases/purchase-requests.repository';
 import type { Decision } from '../stock/sale-stock';
 import { writeDecisions, type WriteItem, type WriteResult } from './batch-writer';
@@ -32,16 +33,6 @@ async function reserve(ctx: WorkerContext, eventId: string, requests: PurchaseJo
   }
   return decisions;
 }
-
-const bySale = (requests: PurchaseJob[]): Map<string, PurchaseJob[]> => {
-  const sales = new Map<string, PurchaseJob[]>();
-  for (const request of requests) {
-    const ofSale = sales.get(request.eventId);
-    if (ofSale) ofSale.push(request);
-    else sales.set(request.eventId, [request]);
-  }
-  return sales;
-};
 
 interface Plan {
   item: WriteItem;
@@ -151,7 +142,7 @@ export async function decidePurchases(ctx: WorkerContext, requests: PurchaseJob[
   const token = randomUUID();
   const plans = new Map<string, Plan>();
   const decided: Decided[] = [];
-  for (const [eventId, ofSale] of bySale(requests)) {
+  for (const [eventId, ofSale] of groupBySale(requests)) {
     const decisions = await reserve(ctx, eventId, ofSale, token);
     for (const [index, job] of ofSale.entries()) {
       const next = await plan(ctx, job, decisions[index]!, token);
