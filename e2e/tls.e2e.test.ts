@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http2 from 'node:http2';
 import path from 'node:path';
 import { handshake } from './support/tls-probe';
-import { accessLog, CLUSTER_START_TIMEOUT, startTestCluster, type TestCluster } from './support/test-cluster';
+import { accessLog, CLUSTER_START_TIMEOUT, loggedRequest, startTestCluster, type TestCluster } from './support/test-cluster';
 import { trustInThisFile } from './support/trust';
 
 // The edge's TLS as a client meets it: what it accepts and refuses, resumption, HTTP/2, and
@@ -73,7 +73,7 @@ describe('HTTP/2', () => {
 
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.body)).toHaveProperty('items');
-      expect(accessLog(test).find((entry) => entry.requestId === 'over-h2')).toMatchObject({ protocol: 'HTTP/2.0', tls: 'TLSv1.3' });
+      expect(await loggedRequest(test, 'over-h2')).toMatchObject({ protocol: 'HTTP/2.0', tls: 'TLSv1.3' });
     } finally {
       session.close();
     }

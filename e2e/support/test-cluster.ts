@@ -112,6 +112,19 @@ export interface AccessLogEntry {
   tls: string;
 }
 
+/**
+ * The access-log entry of a request, once nginx has written it: nginx logs a request when it
+ * finalises it, which may come just after the client has read the whole answer.
+ */
+export async function loggedRequest(test: TestCluster, requestId: string, timeoutMs = 3_000): Promise<AccessLogEntry | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const entry = accessLog(test).find((line) => line.requestId === requestId);
+    if (entry || Date.now() > deadline) return entry;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** nginx's access log so far (JSON lines, see nginx.conf's log_format). */
 export function accessLog(test: TestCluster): AccessLogEntry[] {
   return fs
